@@ -1,0 +1,40 @@
+"""Book Tracking Online: the application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from bookapp import books, cli, errors
+from bookapp.config import Config
+from bookapp.extensions import csrf, db, htmx, login_manager, migrate
+
+
+def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    config_class.finalize(app.config, app.instance_path)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    books.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    from bookapp.blueprints.admin import bp as admin_bp
+    from bookapp.blueprints.auth import bp as auth_bp
+    from bookapp.blueprints.books import bp as books_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(books_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    return app

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from bookapp.blueprints.admin import users  # noqa: E402,F401  (registers the routes)

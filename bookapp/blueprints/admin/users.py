@@ -1,0 +1,88 @@
+"""Admin pages for accounts: list, create, delete."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from bookapp.blueprints.admin import bp
+from bookapp.blueprints.admin.forms import CreateUserForm
+from bookapp.blueprints.books.forms import ConfirmForm
+from bookapp.books import get_book_repository
+from bookapp.extensions import login_manager
+from bookapp.users import User
+from bookapp.users import repository as users
+from bookapp.users.accounts import AccountError, create_account, delete_account
+
+log = logging.getLogger(__name__)
+
+USERS_PER_PAGE = 25
+
+
+@bp.before_request
+def admins_only():
+    """The one authorization check for every /admin route: anonymous → sign in, reader → 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        log.warning("admin access denied user_id=%s path=%s ip=%s", current_user.id, request.path, request.remote_addr)
+        abort(403)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = users.get_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.list_users"))
+
+
+@bp.get("/users")
+def list_users():
+    """All accounts, a page at a time."""
+    page = request.args.get("page", 1, type=int)
+    pagination = users.list_users(page=max(page, 1), per_page=USERS_PER_PAGE)
+    return render_template("admin/users.html", pagination=pagination)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user():
+    """Create an account; nobody signs up alone."""
+    form = CreateUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_account(form.username.data, form.password.data, is_admin=form.is_admin.data)
+        except AccountError as error:
+            field = form.password if error.field == "password" else form.username
+            field.errors.append(str(error))
+        else:
+            log.info("account created user_id=%s by admin_id=%s", user.id, current_user.id)
+            flash(f"Created {'admin' if user.is_admin else 'reader'} “{user.username}”.", "success")
+            return redirect(url_for("admin.list_users"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/new_user.html", form=form), status
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+def delete_user(user_id: int):
+    """Delete an account and all of its books, after confirmation."""
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        username = user.username
+        try:
+            deleted_books = delete_account(current_user, user, get_book_repository())
+        except AccountError as error:
+            flash(str(error), "danger")
+            return redirect(url_for("admin.list_users"), code=303)
+        log.info("account deleted user_id=%s by admin_id=%s books=%s", user_id, current_user.id, deleted_books)
+        flash(f"Deleted “{username}” and {deleted_books} book{'s' if deleted_books != 1 else ''}.", "success")
+        return redirect(url_for("admin.list_users"), code=303)
+    book_count = sum(get_book_repository().counts(user.books_key).values())
+    return render_template("admin/confirm_delete.html", user=user, form=form, book_count=book_count)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("books", __name__)
+
+from bookapp.blueprints.books import routes  # noqa: E402,F401  (registers the routes)

@@ -1,0 +1,54 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from bookapp.books import Status
+from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
+
+STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in Status]
+
+
+def _strip(value: str | None) -> str | None:
+    """Trim, and fold runs of whitespace (pasted titles often carry newlines and tabs)."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+class BookFieldsForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the book’s title."),
+            Length(max=TITLE_MAX_LENGTH, message=f"Keep the title under {TITLE_MAX_LENGTH} characters."),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    author = StringField(
+        "Author",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the author."),
+            Length(max=AUTHOR_MAX_LENGTH, message=f"Keep the author under {AUTHOR_MAX_LENGTH} characters."),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class AddBookForm(BookFieldsForm):
+    status = SelectField("Column", choices=STATUS_CHOICES, default=Status.NOT_STARTED.value)
+
+
+class EditBookForm(BookFieldsForm):
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+
+
+class MoveBookForm(FlaskForm):
+    status = RadioField(choices=STATUS_CHOICES, validators=[InputRequired()])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for confirmations (delete)."""
+
+    confirm = HiddenField(default="yes")

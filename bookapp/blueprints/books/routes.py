@@ -1,0 +1,190 @@
+"""The reader's board: add, move, edit and delete books.
+
+Every action is a real form (POST → 303 → board without JavaScript); htmx requests get only the
+fragments that changed (the card, the counts, the messages) rendered from the same partials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from bookapp.blueprints.books import bp
+from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm
+from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
+from bookapp.books.service import edit_book, load_board, move_book
+
+
+EMPTY_COLUMN_MESSAGES = {
+    Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
+    Status.READING: "Not reading anything right now. Move a book here when you start it.",
+    Status.FINISHED: "No finished books yet. Books land here when you finish them.",
+}
+
+
+@bp.app_context_processor
+def board_vocabulary():
+    """Names every book template uses (the card is also rendered on admin-free pages)."""
+    return {"Status": Status, "empty_messages": EMPTY_COLUMN_MESSAGES}
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every page of the board is for signed-in readers only."""
+
+
+def _today() -> dt.date:
+    # Reading dates are calendar days in UTC, the server's clock on Elastic Beanstalk.
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _page_size() -> int:
+    return current_app.config["BOOKS_PAGE_SIZE"]
+
+
+def _load_own_book(book_id: str) -> Book:
+    """The single ownership check: books are looked up by (signed-in reader, id), so another
+    reader's book is simply not found."""
+    try:
+        return get_book_repository().get(current_user.books_key, book_id)
+    except BookNotFound:
+        abort(404)
+
+
+def _status_or_404(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        abort(404)
+
+
+def _render_board(add_form: AddBookForm, status: int = 200):
+    board = load_board(get_book_repository(), current_user.books_key, _page_size())
+    return render_template("books/board.html", board=board, add_form=add_form), status
+
+
+def _book_changed(error: BookChanged):
+    """Someone else changed this book first: say so, and show the book as it is now."""
+    flash(f"“{error.current.title}” was changed in another tab or device meanwhile. This is how it is now; nothing was lost.", "warning")
+    if request.htmx:
+        counts = get_book_repository().counts(current_user.books_key)
+        return (
+            render_template("books/_book_placed.html", book=error.current, counts=counts),
+            409,
+        )
+    return redirect(url_for("books.board"), code=303)
+
+
+@bp.get("/")
+def board():
+    """The board: three columns with their counts, and the add form."""
+    return _render_board(AddBookForm())
+
+
+@bp.post("/books")
+def add():
+    """Add a book on top of the chosen column."""
+    form = AddBookForm()
+    if not form.validate_on_submit():
+        if request.htmx:
+            return render_template("books/_add_form.html", add_form=form), 422
+        return _render_board(form, 422)
+    books = get_book_repository()
+    book = books.add(current_user.books_key, form.title.data, form.author.data, Status(form.status.data), _today())
+    flash(f"Added “{book.title}” to {book.status.label}.", "success")
+    if request.htmx:
+        counts = books.counts(current_user.books_key)
+        return render_template(
+            "books/_book_added.html", book=book, counts=counts, add_form=AddBookForm(formdata=None)
+        )
+    return redirect(url_for("books.board"), code=303)
+
+
+@bp.get("/books/<book_id>")
+def show(book_id: str):
+    """One book's card (htmx: the card alone, e.g. to cancel an inline edit)."""
+    book = _load_own_book(book_id)
+    if request.htmx:
+        return render_template("books/_card.html", book=book)
+    return render_template("books/book.html", book=book)
+
+
+@bp.post("/books/<book_id>/move")
+def move(book_id: str):
+    """Move a book to another column; the date rules live in the domain (`Book.moved_to`)."""
+    form = MoveBookForm()
+    if not form.validate_on_submit():
+        _load_own_book(book_id)  # someone else's book is 404 before it is 400
+        abort(400)
+    books = get_book_repository()
+    try:
+        book = move_book(books, current_user.books_key, book_id, Status(form.status.data), form.version.data, _today())
+    except BookNotFound:
+        abort(404)
+    except BookChanged as error:
+        return _book_changed(error)
+    flash(f"Moved “{book.title}” to {book.status.label}.", "success")
+    if request.htmx:
+        counts = books.counts(current_user.books_key)
+        return render_template("books/_book_placed.html", book=book, counts=counts)
+    return redirect(url_for("books.board"), code=303)
+
+
+@bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
+def edit(book_id: str):
+    """Change a book's title and author (inline with htmx, a page of its own without)."""
+    book = _load_own_book(book_id)
+    form = EditBookForm(obj=book)
+    template = "books/_edit_form.html" if request.htmx else "books/edit.html"
+    if request.method == "GET":
+        return render_template(template, form=form, book=book)
+    if not form.validate_on_submit():
+        return render_template(template, form=form, book=book), 422
+    try:
+        book = edit_book(
+            get_book_repository(), current_user.books_key, book_id, form.title.data, form.author.data, form.version.data
+        )
+    except BookNotFound:
+        abort(404)
+    except BookChanged as error:
+        return _book_changed(error)
+    flash(f"Saved “{book.title}”.", "success")
+    if request.htmx:
+        return render_template("books/_card_with_messages.html", book=book)
+    return redirect(url_for("books.board"), code=303)
+
+
+@bp.route("/books/<book_id>/delete", methods=["GET", "POST"])
+def delete(book_id: str):
+    """Delete a book. GET asks for confirmation (htmx asks in the browser before it POSTs)."""
+    book = _load_own_book(book_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("books/confirm_delete.html", book=book, form=form)
+    books = get_book_repository()
+    try:
+        books.delete(current_user.books_key, book_id)
+    except BookNotFound:
+        abort(404)
+    flash(f"Deleted “{book.title}”.", "success")
+    if request.htmx:
+        counts = books.counts(current_user.books_key)
+        return render_template("books/_book_removed.html", counts=counts)
+    return redirect(url_for("books.board"), code=303)
+
+
+@bp.get("/columns/<status>")
+def column(status: str):
+    """The next page of one column ("Show more"), after the cursor in `after`."""
+    column_status = _status_or_404(status)
+    cursor = request.args.get("after") or None
+    try:
+        page = get_book_repository().list_column(current_user.books_key, column_status, _page_size(), cursor)
+    except BookNotFound:
+        abort(404)
+    if request.htmx:
+        return render_template("books/_more_books.html", page=page)
+    return render_template("books/column.html", page=page)

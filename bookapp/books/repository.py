@@ -1,0 +1,411 @@
+"""All DynamoDB access for books. Views speak in `Book`s; only this module knows boto3.
+
+Table layout (see DESIGN.md):
+- base table: partition `user_id`, sort `book_id` (a ULID);
+- GSI `by_column`: partition `user_status` ("<user_id>#<status>"), sort `column_rank`, all attributes
+  projected, so one Query with a limit reads one page of one board column, highest rank first;
+- one counter item per reader (sort key `#counts`, never a valid ULID) holding the number of books in
+  each column, so the board shows counts without reading whole columns. The counter has no
+  `user_status`, so it never appears in the index.
+
+Every write that changes an existing book is conditional on its `version`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+from boto3.dynamodb.conditions import Key
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bookapp.books.model import (
+    Book,
+    BookChanged,
+    BookNotFound,
+    BooksUnavailable,
+    Status,
+    is_valid_book_id,
+    new_book_id,
+    new_column_rank,
+)
+
+log = logging.getLogger(__name__)
+
+COLUMN_INDEX = "by_column"
+COUNTS_SORT_KEY = "#counts"
+_CURSOR_KEYS = {"user_id", "book_id", "user_status", "column_rank"}
+
+# Standard retries with short timeouts: a hung endpoint must not hold a web worker for long.
+BOTO_CONFIG = BotoConfig(
+    retries={"mode": "standard", "max_attempts": 3},
+    connect_timeout=2,
+    read_timeout=5,
+)
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """The CreateTable request: the single source of the table's keys and indexes."""
+    return {
+        "TableName": table_name,
+        "KeySchema": [
+            {"AttributeName": "user_id", "KeyType": "HASH"},
+            {"AttributeName": "book_id", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": "user_id", "AttributeType": "S"},
+            {"AttributeName": "book_id", "AttributeType": "S"},
+            {"AttributeName": "user_status", "AttributeType": "S"},
+            {"AttributeName": "column_rank", "AttributeType": "S"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": COLUMN_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "user_status", "KeyType": "HASH"},
+                    {"AttributeName": "column_rank", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnPage:
+    status: Status
+    books: list[Book]
+    next_cursor: str | None  # opaque; pass back to `list_column` for the next page
+
+
+def _user_status(user_id: str, status: Status) -> str:
+    return f"{user_id}#{status.value}"
+
+
+def _count_attribute(status: Status) -> str:
+    return f"count_{status.value}"
+
+
+def _to_item(book: Book) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "user_id": book.user_id,
+        "book_id": book.book_id,
+        "title": book.title,
+        "author": book.author,
+        "status": book.status.value,
+        "user_status": _user_status(book.user_id, book.status),
+        "column_rank": book.column_rank,
+        "version": book.version,
+    }
+    if book.started_on:
+        item["started_on"] = book.started_on.isoformat()
+    if book.finished_on:
+        item["finished_on"] = book.finished_on.isoformat()
+    return item
+
+
+def _from_item(item: dict[str, Any]) -> Book:
+    def date(name: str) -> dt.date | None:
+        value = item.get(name)
+        return dt.date.fromisoformat(value) if value else None
+
+    return Book(
+        user_id=item["user_id"],
+        book_id=item["book_id"],
+        title=item["title"],
+        author=item["author"],
+        status=Status(item["status"]),
+        column_rank=item["column_rank"],
+        version=int(item["version"]),  # DynamoDB numbers arrive as Decimal
+        started_on=date("started_on"),
+        finished_on=date("finished_on"),
+    )
+
+
+def encode_cursor(book: Book) -> str:
+    key = {
+        "user_id": book.user_id,
+        "book_id": book.book_id,
+        "user_status": _user_status(book.user_id, book.status),
+        "column_rank": book.column_rank,
+    }
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str, user_id: str, status: Status) -> dict[str, str] | None:
+    """The ExclusiveStartKey a cursor stands for, or None when it is malformed or names another
+    reader's column: a reader cannot page into someone else's partition by editing the URL."""
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (binascii.Error, ValueError, UnicodeError):
+        return None
+    if not isinstance(key, dict) or set(key) != _CURSOR_KEYS:
+        return None
+    if not all(isinstance(value, str) for value in key.values()):
+        return None
+    if key["user_id"] != user_id or key["user_status"] != _user_status(user_id, status):
+        return None
+    if not is_valid_book_id(key["book_id"]):
+        return None
+    return key
+
+
+class BookRepository:
+    """One DynamoDB table of books, for all readers."""
+
+    def __init__(self, table_name: str, region_name: str, dynamodb_resource: Any | None = None):
+        self.table_name = table_name
+        # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
+        self._dynamodb = dynamodb_resource or boto3.resource(
+            "dynamodb", region_name=region_name, config=BOTO_CONFIG
+        )
+        self._table = self._dynamodb.Table(table_name)
+
+    # -- table management (CLI, tests) -------------------------------------------------------------
+
+    def create_table(self) -> bool:
+        """Create the table and its index if missing; True when it was created now."""
+        client = self._dynamodb.meta.client
+        try:
+            client.create_table(**table_definition(self.table_name))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ResourceInUseException":
+                return False
+            raise
+        client.get_waiter("table_exists").wait(
+            TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+        )
+        return True
+
+    def ping(self) -> None:
+        """Raise BooksUnavailable unless the table answers."""
+        with self._errors("describe table"):
+            self._dynamodb.meta.client.describe_table(TableName=self.table_name)
+
+    # -- reads -------------------------------------------------------------------------------------
+
+    def get(self, user_id: str, book_id: str) -> Book:
+        if not is_valid_book_id(book_id):
+            raise BookNotFound(book_id)
+        with self._errors("get book"):
+            item = self._table.get_item(
+                Key={"user_id": user_id, "book_id": book_id}, ConsistentRead=True
+            ).get("Item")
+        if item is None:
+            raise BookNotFound(book_id)
+        return _from_item(item)
+
+    def list_column(
+        self, user_id: str, status: Status, page_size: int, cursor: str | None = None
+    ) -> ColumnPage:
+        """One page of one column, top of the column first. Raises BookNotFound for a bad cursor."""
+        query: dict[str, Any] = {
+            "IndexName": COLUMN_INDEX,
+            "KeyConditionExpression": Key("user_status").eq(_user_status(user_id, status)),
+            "ScanIndexForward": False,
+            # One more than a page tells whether "Show more" has anything to show.
+            "Limit": page_size + 1,
+        }
+        if cursor is not None:
+            start_key = decode_cursor(cursor, user_id, status)
+            if start_key is None:
+                raise BookNotFound(cursor)
+            query["ExclusiveStartKey"] = start_key
+        with self._errors("query column"):
+            response = self._table.query(**query)
+        books = [_from_item(item) for item in response["Items"]]
+        # A 1 MB response can also stop a page early: DynamoDB then says there is more.
+        has_more = len(books) > page_size or "LastEvaluatedKey" in response
+        page = books[:page_size]
+        next_cursor = encode_cursor(page[-1]) if has_more and page else None
+        return ColumnPage(status=status, books=page, next_cursor=next_cursor)
+
+    def counts(self, user_id: str) -> dict[Status, int]:
+        with self._errors("get counts"):
+            item = self._table.get_item(
+                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY}, ConsistentRead=True
+            ).get("Item", {})
+        return {status: max(0, int(item.get(_count_attribute(status), 0))) for status in Status}
+
+    def repair_count(self, user_id: str, status: Status, exact: int) -> None:
+        """Set a column's counter to a count known to be exact (the column was read to its end).
+
+        Counters are kept by separate writes (dynalite has no transactions), so a process that dies
+        between a book write and its counter write leaves the counter off by one; this heals it."""
+        with self._errors("repair count"):
+            self._table.update_item(
+                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
+                UpdateExpression="SET #count = :exact",
+                ExpressionAttributeNames={"#count": _count_attribute(status)},
+                ExpressionAttributeValues={":exact": exact},
+            )
+
+    def recount(self, user_id: str) -> dict[Status, int]:
+        """Count every column exactly by reading the reader's whole index partitions (CLI repair)."""
+        exact = {}
+        for status in Status:
+            total = 0
+            query: dict[str, Any] = {
+                "IndexName": COLUMN_INDEX,
+                "KeyConditionExpression": Key("user_status").eq(_user_status(user_id, status)),
+                "Select": "COUNT",
+            }
+            while True:
+                with self._errors("recount"):
+                    response = self._table.query(**query)
+                total += response["Count"]
+                if "LastEvaluatedKey" not in response:
+                    break
+                query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            self.repair_count(user_id, status, total)
+            exact[status] = total
+        return exact
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def add(self, user_id: str, title: str, author: str, status: Status, today: dt.date) -> Book:
+        """A new book on top of `status`, with the dates that arriving in that column implies."""
+        blank = Book(
+            user_id=user_id,
+            book_id=new_book_id(),
+            title=title,
+            author=author,
+            status=Status.NOT_STARTED,
+            column_rank=new_column_rank(),
+            version=1,
+        )
+        book = blank.moved_to(status, today) if status != Status.NOT_STARTED else blank
+        with self._errors("add book"):
+            self._table.put_item(
+                Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)"
+            )
+        self._adjust_counts(user_id, {status: +1})
+        return book
+
+    def save(self, book: Book, expected_version: int) -> Book:
+        """Store `book`'s fields if the stored item is still at `expected_version`.
+
+        Raises BookChanged (with the stored book) when someone else changed it first, and
+        BookNotFound when it is gone."""
+        stored = dataclasses.replace(book, version=expected_version + 1)
+        item = _to_item(stored)
+        fields = {name: value for name, value in item.items() if name not in ("user_id", "book_id")}
+        removed = [name for name in ("started_on", "finished_on") if name not in item]
+        names = {f"#{name}": name for name in [*fields, *removed]}
+        values = {f":{name}": value for name, value in fields.items()}
+        values[":expected"] = expected_version
+        update = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+        if removed:
+            update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
+        try:
+            with self._errors("save book", translate_conditional=False):
+                response = self._table.update_item(
+                    Key={"user_id": book.user_id, "book_id": book.book_id},
+                    UpdateExpression=update,
+                    ConditionExpression="attribute_exists(book_id) AND #version = :expected",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="UPDATED_OLD",
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise BookChanged(self.get(book.user_id, book.book_id)) from None  # or BookNotFound
+        old_status = Status(response["Attributes"].get("status", stored.status.value))
+        if old_status != stored.status:
+            self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
+        return stored
+
+    def delete(self, user_id: str, book_id: str) -> Book:
+        """Delete one book; BookNotFound when it is not this reader's."""
+        if not is_valid_book_id(book_id):
+            raise BookNotFound(book_id)
+        try:
+            with self._errors("delete book", translate_conditional=False):
+                response = self._table.delete_item(
+                    Key={"user_id": user_id, "book_id": book_id},
+                    ConditionExpression="attribute_exists(book_id)",
+                    ReturnValues="ALL_OLD",
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise BookNotFound(book_id) from None
+            raise
+        book = _from_item(response["Attributes"])
+        self._adjust_counts(user_id, {book.status: -1})
+        return book
+
+    def delete_all_for_user(self, user_id: str) -> int:
+        """Delete every item of a reader (books and counters); returns how many books went.
+
+        Safe to run again after an interruption: it deletes whatever is still there."""
+        deleted = 0
+        with self._errors("delete all books"), self._table.batch_writer() as batch:
+            for key in self._keys_of_user(user_id):
+                batch.delete_item(Key=key)
+                if key["book_id"] != COUNTS_SORT_KEY:
+                    deleted += 1
+        return deleted
+
+    def _keys_of_user(self, user_id: str) -> Iterator[dict[str, str]]:
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("user_id").eq(user_id),
+            "ProjectionExpression": "user_id, book_id",
+        }
+        while True:
+            response = self._table.query(**query)
+            yield from response["Items"]
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def _adjust_counts(self, user_id: str, deltas: dict[Status, int]) -> None:
+        names = {f"#c{i}": _count_attribute(status) for i, status in enumerate(deltas)}
+        values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
+        with self._errors("adjust counts"):
+            self._table.update_item(
+                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
+                UpdateExpression="ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+
+    # -- errors ------------------------------------------------------------------------------------
+
+    def _errors(self, operation: str, translate_conditional: bool = True) -> _TranslateErrors:
+        return _TranslateErrors(self.table_name, operation, translate_conditional)
+
+
+class _TranslateErrors:
+    """Log a boto3 failure with its context and turn an outage into BooksUnavailable."""
+
+    def __init__(self, table_name: str, operation: str, translate_conditional: bool):
+        self.table_name = table_name
+        self.operation = operation
+        self.translate_conditional = translate_conditional
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, ClientError):
+            code = exc.response["Error"]["Code"]
+            if code == "ConditionalCheckFailedException" and not self.translate_conditional:
+                return False
+            log.error("DynamoDB %s on %s failed: %s", self.operation, self.table_name, code)
+            raise BooksUnavailable(self.operation) from exc
+        if isinstance(exc, BotoCoreError):
+            log.error("DynamoDB %s on %s failed: %s", self.operation, self.table_name, exc)
+            raise BooksUnavailable(self.operation) from exc
+        return False

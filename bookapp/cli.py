@@ -1,0 +1,57 @@
+"""Operator commands: `flask --app application <command>`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+from flask import Flask
+
+from bookapp.books import get_book_repository
+from bookapp.users import repository as users
+from bookapp.users.accounts import AccountError, create_account
+
+
+@click.command("create-admin")
+@click.argument("username")
+def create_admin_command(username: str) -> None:
+    """Create an admin account. The password comes from ADMIN_PASSWORD, or is prompted for."""
+    password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user = create_account(username, password, is_admin=True)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created admin “{user.username}”.")
+
+
+@click.command("create-first-admin")
+@click.option("--username", default="admin", show_default=True)
+def create_first_admin_command(username: str) -> None:
+    """On a fresh install (no users at all), create an admin with a random password and print it once."""
+    if users.any_user_exists():
+        return
+    password = secrets.token_urlsafe(15)  # 20 characters, about 120 bits
+    create_account(username, password, is_admin=True)
+    click.echo("")
+    click.echo("  First admin created. Sign in and keep this password; it is not shown again:")
+    click.echo(f"    username: {username}")
+    click.echo(f"    password: {password}")
+    click.echo("")
+
+
+@click.command("create-books-table")
+def create_books_table_command() -> None:
+    """Create the DynamoDB books table and its index if missing (BOOKS_TABLE, AWS region/endpoint)."""
+    repository = get_book_repository()
+    if repository.create_table():
+        click.echo(f"Created table {repository.table_name}.")
+    else:
+        click.echo(f"Table {repository.table_name} already exists.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_admin_command, create_first_admin_command, create_books_table_command):
+        app.cli.add_command(command)

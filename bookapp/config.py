@@ -1,0 +1,108 @@
+"""Configuration: the one place that reads the environment.
+
+One class per environment. `application.py` picks one by `BOOKAPP_CONFIG`
+(production unless told otherwise, so a forgotten variable never runs a
+development server in production); tests pass their own mapping on top.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import MutableMapping
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot give a safe configuration."""
+
+
+class Config:
+    # Users: a SQLite file under instance/ unless DATABASE_URL names another database.
+    # The factory fills in the instance path when this is left as None.
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+    # Ping before using a pooled connection and recycle below MySQL's default wait_timeout
+    # (8 hours) and RDS proxies' shorter ones, so a dropped connection is not a 500.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_recycle": 280}
+
+    # Books: one DynamoDB table. The endpoint is boto3's own AWS_ENDPOINT_URL_DYNAMODB,
+    # read by boto3 itself, so the same code talks to AWS and to dynalite.
+    BOOKS_TABLE = os.environ.get("BOOKS_TABLE", "books")
+    AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    BOOKS_PAGE_SIZE = int(os.environ.get("BOOKS_PAGE_SIZE", "20"))
+
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # htmx sends the token in this header (see static/app.js); forms send it as a field.
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    WTF_CSRF_TIME_LIMIT = None  # valid for the session: a board left open overnight still works
+    MAX_CONTENT_LENGTH = 64 * 1024  # no form here is anywhere near this
+    DEBUG = False
+    TESTING = False
+
+    @classmethod
+    def finalize(cls, config: MutableMapping[str, Any], instance_path: str) -> None:
+        """Fill in defaults that need the instance folder; refuse a configuration that is unsafe."""
+        if not config.get("SQLALCHEMY_DATABASE_URI"):
+            config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "bookapp.sqlite3")
+
+
+class DevelopmentConfig(Config):
+    """`scripts/run`: SQLite and dynalite under instance/, a secret key kept on disk."""
+
+    DEBUG = os.environ.get("FLASK_DEBUG") == "1"  # debug only when explicitly asked for
+
+    @classmethod
+    def finalize(cls, config: MutableMapping[str, Any], instance_path: str) -> None:
+        super().finalize(config, instance_path)
+        if not config.get("SECRET_KEY"):
+            # A random key kept under instance/ so sign-ins survive a restart of the dev server.
+            key_file = Path(instance_path) / "secret_key"
+            if not key_file.exists():
+                key_file.parent.mkdir(parents=True, exist_ok=True)
+                key_file.write_text(secrets.token_hex(32))
+                key_file.chmod(0o600)
+            config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+    @classmethod
+    def finalize(cls, config: MutableMapping[str, Any], instance_path: str) -> None:
+        super().finalize(config, instance_path)
+        key = config.get("SECRET_KEY") or ""
+        if len(key) < 32 or key.startswith("dev"):
+            raise ConfigError(
+                "SECRET_KEY is missing or too weak. Set SECRET_KEY to a random value of at least "
+                '32 characters, e.g. python -c "import secrets; print(secrets.token_hex(32))". '
+                "For local development run scripts/run (BOOKAPP_CONFIG=development) instead."
+            )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    # Tests name their own databases and tables; nothing is read from the developer's environment.
+    SQLALCHEMY_DATABASE_URI = None
+    BOOKS_TABLE = "books-test"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    name = os.environ.get("BOOKAPP_CONFIG", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigError(f"BOOKAPP_CONFIG={name!r}: expected one of {', '.join(CONFIGS)}") from None

@@ -1,0 +1,50 @@
+"""The one place that turns errors into pages: friendly, and never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from bookapp.books import BooksUnavailable
+
+log = logging.getLogger(__name__)
+
+_MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back, reload the page and try again."),
+    403: ("Not allowed", "You do not have permission to see this page."),
+    404: ("Not found", "There is nothing here. The book or page may have been deleted."),
+    405: ("Not allowed", "That action is not available here."),
+    413: ("Too large", "What you sent is larger than this app accepts."),
+    500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
+    503: ("Try again in a moment", "The book store is not answering right now. Nothing was lost; please try again shortly."),
+}
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = _MESSAGES.get(code, _MESSAGES[500])
+    template = "errors/_message.html" if getattr(request, "htmx", False) else "errors/error.html"
+    return render_template(template, code=code, title=title, message=message or default_message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return render_error(error.code)
+
+    @app.errorhandler(BooksUnavailable)
+    def books_unavailable(error: BooksUnavailable):
+        return render_error(ServiceUnavailable.code)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

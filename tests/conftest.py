@@ -1,0 +1,195 @@
+"""Test fixtures: real services, no mocks.
+
+- one dynalite for the whole session (in memory, free port), each test gets its own table;
+- one SQL database for the session (a SQLite file, or MariaDB when TEST_DATABASE_URL names it),
+  built with the real migrations, emptied before each test;
+- helpers that sign in and send forms the way a browser (or htmx) does, CSRF token included.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete
+
+from bookapp import create_app
+from bookapp.books import get_book_repository
+from bookapp.config import TestingConfig
+from bookapp.extensions import db
+from bookapp.users import User
+from bookapp.users.accounts import create_account
+
+ROOT = Path(__file__).resolve().parent.parent
+DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
+
+# dynalite takes any credentials; set dummy ones so boto3 never looks for real ones.
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+os.environ["AWS_REGION"] = "us-east-1"
+os.environ.pop("AWS_PROFILE", None)
+
+PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def start_dynalite(port: int) -> subprocess.Popen:
+    if not DYNALITE.exists():
+        # A missing service is a failure, never a skip: scripts/test installs it.
+        pytest.fail(f"{DYNALITE} is missing: run scripts/test (it runs npm ci)", pytrace=False)
+    process = subprocess.Popen(
+        [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port),
+         "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(port)
+    return process
+
+
+@pytest.fixture(scope="session")
+def dynalite():
+    """A dynalite server for the session; yields its endpoint URL."""
+    port = free_port()
+    process = start_dynalite(port)
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory, dynalite):
+    """The session's SQL database, migrated to the latest revision with the real migrations."""
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(
+        tmp_path_factory.mktemp("sql") / "users.sqlite3"
+    )
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BOOKS_TABLE": f"books-{uuid.uuid4().hex[:12]}",
+            "BOOKS_PAGE_SIZE": 5,
+        },
+    )
+    with app.app_context():
+        db.session.execute(delete(User))
+        db.session.commit()
+        get_book_repository().create_table()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def books(app):
+    """The app's BookRepository, for arranging and checking what is stored."""
+    with app.app_context():
+        yield get_book_repository()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(username: str, password: str = PASSWORD, is_admin: bool = False) -> User:
+        with app.app_context():
+            user = create_account(username, password, is_admin=is_admin)
+            db.session.expunge(user)
+            return user
+
+    return make
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class Browser:
+    """A test client that acts like a signed-in reader's browser: forms carry the CSRF token,
+    and `htmx=True` adds the headers htmx sends."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = app.test_client()
+        self.csrf_token: str | None = None
+
+    def get(self, url: str, htmx: bool = False, **kwargs):
+        return self.client.get(url, headers=self._headers(htmx), **kwargs)
+
+    def post(self, url: str, data: dict | None = None, htmx: bool = False, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, headers=self._headers(htmx), **kwargs)
+
+    def token(self) -> str:
+        if self.csrf_token is None:
+            page = self.client.get("/login").get_data(as_text=True)
+            match = CSRF_PATTERN.search(page)
+            assert match, "no CSRF token on the login page"
+            self.csrf_token = match.group(1) or match.group(2)
+        return self.csrf_token
+
+    def login(self, username: str, password: str = PASSWORD):
+        response = self.post("/login", {"username": username, "password": password})
+        assert response.status_code == 303, f"sign-in as {username} failed: {response.status_code}"
+        return response
+
+    @staticmethod
+    def _headers(htmx: bool) -> dict[str, str]:
+        return {"HX-Request": "true"} if htmx else {}
+
+
+@pytest.fixture
+def browser(app):
+    """An anonymous browser."""
+    return Browser(app)
+
+
+@pytest.fixture
+def reader(app, make_user):
+    """A signed-in reader named alice."""
+    make_user("alice")
+    browser = Browser(app)
+    browser.login("alice")
+    return browser
+
+
+@pytest.fixture
+def admin(app, make_user):
+    """A signed-in admin named root-admin."""
+    make_user("boss", is_admin=True)
+    browser = Browser(app)
+    browser.login("boss")
+    return browser
