@@ -7,6 +7,7 @@ import secrets
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from bookapp.books import get_book_repository
 from bookapp.users import repository as users
@@ -14,12 +15,11 @@ from bookapp.users.accounts import AccountError, create_account
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("username")
 def create_admin_command(username: str) -> None:
     """Create an admin account. The password comes from ADMIN_PASSWORD, or is prompted for."""
-    password = os.environ.get("ADMIN_PASSWORD") or click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
-    )
+    password = os.environ.get("ADMIN_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = create_account(username, password, is_admin=True)
     except AccountError as error:
@@ -28,6 +28,7 @@ def create_admin_command(username: str) -> None:
 
 
 @click.command("create-first-admin")
+@with_appcontext
 @click.option("--username", default="admin", show_default=True)
 def create_first_admin_command(username: str) -> None:
     """On a fresh install (no users at all), create an admin with a random password and print it once."""
@@ -43,6 +44,7 @@ def create_first_admin_command(username: str) -> None:
 
 
 @click.command("create-books-table")
+@with_appcontext
 def create_books_table_command() -> None:
     """Create the DynamoDB books table and its index if missing (BOOKS_TABLE, AWS region/endpoint)."""
     repository = get_book_repository()

@@ -87,7 +87,7 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105  (tests only; production refuses short keys)
     # Tests name their own databases and tables; nothing is read from the developer's environment.
     SQLALCHEMY_DATABASE_URI = None
     BOOKS_TABLE = "books-test"

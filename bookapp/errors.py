@@ -19,7 +19,10 @@ _MESSAGES = {
     405: ("Not allowed", "That action is not available here."),
     413: ("Too large", "What you sent is larger than this app accepts."),
     500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
-    503: ("Try again in a moment", "The book store is not answering right now. Nothing was lost; please try again shortly."),
+    503: (
+        "Try again in a moment",
+        "The book store is not answering right now. Nothing was lost; please try again shortly.",
+    ),
 }
 
 

@@ -61,8 +61,19 @@ def start_dynalite(port: int) -> subprocess.Popen:
         # A missing service is a failure, never a skip: scripts/test installs it.
         pytest.fail(f"{DYNALITE} is missing: run scripts/test (it runs npm ci)", pytrace=False)
     process = subprocess.Popen(
-        [str(DYNALITE), "--host", "127.0.0.1", "--port", str(port),
-         "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
+        [
+            str(DYNALITE),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--createTableMs",
+            "0",
+            "--deleteTableMs",
+            "0",
+            "--updateTableMs",
+            "0",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -85,9 +96,7 @@ def dynalite():
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory, dynalite):
     """The session's SQL database, migrated to the latest revision with the real migrations."""
-    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(
-        tmp_path_factory.mktemp("sql") / "users.sqlite3"
-    )
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("sql") / "users.sqlite3")
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
@@ -116,9 +125,12 @@ def app(database_url):
 
 @pytest.fixture
 def books(app):
-    """The app's BookRepository, for arranging and checking what is stored."""
+    """The app's BookRepository, for arranging and checking what is stored.
+
+    No app context stays pushed: requests would share it, and with it `g` (Flask-Login caches the
+    signed-in user there), so two test clients would see each other's user."""
     with app.app_context():
-        yield get_book_repository()
+        return get_book_repository()
 
 
 @pytest.fixture
@@ -126,6 +138,7 @@ def make_user(app):
     def make(username: str, password: str = PASSWORD, is_admin: bool = False) -> User:
         with app.app_context():
             user = create_account(username, password, is_admin=is_admin)
+            db.session.refresh(user)  # load every column before the session lets go of it
             db.session.expunge(user)
             return user
 

@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+import threading
+import time
 
 from ulid import ULID
 
@@ -55,10 +57,17 @@ def new_book_id() -> str:
     return str(ULID())
 
 
+_rank_lock = threading.Lock()
+_last_rank_ns = 0
+
+
 def new_column_rank() -> str:
-    """A rank that sorts after every rank handed out before it; columns list the highest first,
-    so a book added or moved to a column lands on top."""
-    return str(ULID())
+    """A rank that sorts after every rank this process handed out before it (nanoseconds, made
+    strictly increasing); columns list the highest first, so a book added or moved lands on top."""
+    global _last_rank_ns
+    with _rank_lock:
+        _last_rank_ns = max(_last_rank_ns + 1, time.time_ns())
+        return f"{_last_rank_ns:020d}"
 
 
 def is_valid_book_id(book_id: str) -> bool:

@@ -165,9 +165,7 @@ class BookRepository:
     def __init__(self, table_name: str, region_name: str, dynamodb_resource: Any | None = None):
         self.table_name = table_name
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
-        self._dynamodb = dynamodb_resource or boto3.resource(
-            "dynamodb", region_name=region_name, config=BOTO_CONFIG
-        )
+        self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
         self._table = self._dynamodb.Table(table_name)
 
     # -- table management (CLI, tests) -------------------------------------------------------------
@@ -181,9 +179,7 @@ class BookRepository:
             if error.response["Error"]["Code"] == "ResourceInUseException":
                 return False
             raise
-        client.get_waiter("table_exists").wait(
-            TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
-        )
+        client.get_waiter("table_exists").wait(TableName=self.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
         return True
 
     def ping(self) -> None:
@@ -197,16 +193,12 @@ class BookRepository:
         if not is_valid_book_id(book_id):
             raise BookNotFound(book_id)
         with self._errors("get book"):
-            item = self._table.get_item(
-                Key={"user_id": user_id, "book_id": book_id}, ConsistentRead=True
-            ).get("Item")
+            item = self._table.get_item(Key={"user_id": user_id, "book_id": book_id}, ConsistentRead=True).get("Item")
         if item is None:
             raise BookNotFound(book_id)
         return _from_item(item)
 
-    def list_column(
-        self, user_id: str, status: Status, page_size: int, cursor: str | None = None
-    ) -> ColumnPage:
+    def list_column(self, user_id: str, status: Status, page_size: int, cursor: str | None = None) -> ColumnPage:
         """One page of one column, top of the column first. Raises BookNotFound for a bad cursor."""
         query: dict[str, Any] = {
             "IndexName": COLUMN_INDEX,
@@ -231,9 +223,9 @@ class BookRepository:
 
     def counts(self, user_id: str) -> dict[Status, int]:
         with self._errors("get counts"):
-            item = self._table.get_item(
-                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY}, ConsistentRead=True
-            ).get("Item", {})
+            item = self._table.get_item(Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY}, ConsistentRead=True).get(
+                "Item", {}
+            )
         return {status: max(0, int(item.get(_count_attribute(status), 0))) for status in Status}
 
     def repair_count(self, user_id: str, status: Status, exact: int) -> None:
@@ -285,9 +277,7 @@ class BookRepository:
         )
         book = blank.moved_to(status, today) if status != Status.NOT_STARTED else blank
         with self._errors("add book"):
-            self._table.put_item(
-                Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)"
-            )
+            self._table.put_item(Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)")
         self._adjust_counts(user_id, {status: +1})
         return book
 

@@ -33,9 +33,7 @@ def count_admins() -> int:
 
 def list_users(page: int, per_page: int):
     """One page of users by username (a Flask-SQLAlchemy Pagination)."""
-    return db.paginate(
-        select(User).order_by(User.username), page=page, per_page=per_page, error_out=False
-    )
+    return db.paginate(select(User).order_by(User.username), page=page, per_page=per_page, error_out=False)
 
 
 def add_user(username: str, password: str, is_admin: bool) -> User:

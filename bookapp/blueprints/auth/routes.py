@@ -29,7 +29,7 @@ def load_user(user_id: str):
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: `next` must never send a reader to another site."""
-    if target:
+    if target and "\\" not in target:  # browsers read a backslash as a slash: "/\evil" is "//evil"
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target

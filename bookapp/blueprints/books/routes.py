@@ -16,7 +16,6 @@ from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookFor
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
 from bookapp.books.service import edit_book, load_board, move_book
 
-
 EMPTY_COLUMN_MESSAGES = {
     Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
     Status.READING: "Not reading anything right now. Move a book here when you start it.",
@@ -68,7 +67,11 @@ def _render_board(add_form: AddBookForm, status: int = 200):
 
 def _book_changed(error: BookChanged):
     """Someone else changed this book first: say so, and show the book as it is now."""
-    flash(f"“{error.current.title}” was changed in another tab or device meanwhile. This is how it is now; nothing was lost.", "warning")
+    flash(
+        f"“{error.current.title}” was changed in another tab or device meanwhile. "
+        "This is how it is now; nothing was lost.",
+        "warning",
+    )
     if request.htmx:
         counts = get_book_repository().counts(current_user.books_key)
         return (
@@ -97,9 +100,7 @@ def add():
     flash(f"Added “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
-        return render_template(
-            "books/_book_added.html", book=book, counts=counts, add_form=AddBookForm(formdata=None)
-        )
+        return render_template("books/_book_added.html", book=book, counts=counts, add_form=AddBookForm(formdata=None))
     return redirect(url_for("books.board"), code=303)
 
 
