@@ -2,6 +2,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -39,13 +40,18 @@ class AddBookForm(BookFieldsForm):
     status = SelectField("Column", choices=STATUS_CHOICES, default=Status.NOT_STARTED.value)
 
 
+def version_field() -> IntegerField:
+    """The version of the book the reader saw; hidden, so `hidden_tag()` renders it with the token."""
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+
+
 class EditBookForm(BookFieldsForm):
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = version_field()
 
 
 class MoveBookForm(FlaskForm):
     status = RadioField(choices=STATUS_CHOICES, validators=[InputRequired()])
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = version_field()
 
 
 class ConfirmForm(FlaskForm):
