@@ -54,6 +54,28 @@ def create_books_table_command() -> None:
         click.echo(f"Table {repository.table_name} already exists.")
 
 
+@click.command("recount-books")
+@click.argument("username", required=False)
+@with_appcontext
+def recount_books_command(username: str | None) -> None:
+    """Recount the column counters of one reader (or of every reader) from the books themselves.
+
+    Counters heal on their own when a column is read to its end; this repairs them all at once."""
+    accounts = [users.find_by_username(username)] if username else users.all_users()
+    if accounts == [None]:
+        raise click.ClickException(f"No user “{username}”.")
+    repository = get_book_repository()
+    for user in accounts:
+        counts = repository.recount(user.books_key)
+        summary = ", ".join(f"{status.label}: {number}" for status, number in counts.items())
+        click.echo(f"{user.username}: {summary}")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_admin_command, create_first_admin_command, create_books_table_command):
+    for command in (
+        create_admin_command,
+        create_first_admin_command,
+        create_books_table_command,
+        recount_books_command,
+    ):
         app.cli.add_command(command)

@@ -63,3 +63,23 @@ def test_create_books_table_creates_it_once(app, dynalite):
     assert first.exit_code == 0 and "Created table books-cli-test." in first.output
     second = runner.invoke(args=["create-books-table"])
     assert second.exit_code == 0 and "already exists" in second.output
+
+
+def test_recount_books_repairs_drifted_counters(app, make_user, books):
+    import datetime as dt
+
+    from bookapp.books import Status
+
+    alice = make_user("alice")
+    for i in range(3):
+        books.add(alice.books_key, f"Book {i}", "Author", Status.READING, dt.date(2026, 1, 1))
+    books.repair_count(alice.books_key, Status.READING, 42)  # as if a process died mid-move
+    books.repair_count(alice.books_key, Status.FINISHED, 5)
+    result = app.test_cli_runner().invoke(args=["recount-books", "alice"])
+    assert result.exit_code == 0, result.output
+    assert "alice: Not started: 0, Reading: 3, Finished: 0" in result.output
+    assert books.counts(alice.books_key) == {Status.NOT_STARTED: 0, Status.READING: 3, Status.FINISHED: 0}
+    everyone = app.test_cli_runner().invoke(args=["recount-books"])
+    assert everyone.exit_code == 0 and "alice:" in everyone.output
+    missing = app.test_cli_runner().invoke(args=["recount-books", "nobody"])
+    assert missing.exit_code != 0 and "No user “nobody”." in missing.output

@@ -31,6 +31,10 @@ def count_admins() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin)) or 0
 
 
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
 def list_users(page: int, per_page: int):
     """One page of users by username (a Flask-SQLAlchemy Pagination)."""
     return db.paginate(select(User).order_by(User.username), page=page, per_page=per_page, error_out=False)
