@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import books, cli, errors
+from bookapp import books, cli, errors, health, request_log
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -29,6 +30,12 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     books.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    health.init_app(app)
+    request_log.init_app(app)
+    if app.config["PROXY_X_FOR"] or app.config["PROXY_X_PROTO"]:
+        # Behind trusted proxies only: each hop that adds X-Forwarded-* must be counted, or clients
+        # could claim any address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_X_FOR"], x_proto=app.config["PROXY_X_PROTO"])
 
     from bookapp.blueprints.admin import bp as admin_bp
     from bookapp.blueprints.auth import bp as auth_bp

@@ -41,6 +41,11 @@ class Config:
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     WTF_CSRF_TIME_LIMIT = None  # valid for the session: a board left open overnight still works
     MAX_CONTENT_LENGTH = 64 * 1024  # no form here is anywhere near this
+    # How many proxies in front of the app add X-Forwarded-For / -Proto (0: trust none).
+    # Elastic Beanstalk (load balancer + nginx): 2 and 1; a single nginx: 1 and 1.
+    PROXY_X_FOR = int(os.environ.get("PROXY_X_FOR", "0"))
+    PROXY_X_PROTO = int(os.environ.get("PROXY_X_PROTO", "0"))
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     DEBUG = False
     TESTING = False
 

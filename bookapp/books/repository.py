@@ -50,6 +50,8 @@ BOTO_CONFIG = BotoConfig(
     connect_timeout=2,
     read_timeout=5,
 )
+# The health check answers within about two seconds whatever DynamoDB does: one try, short timeouts.
+HEALTH_BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1, read_timeout=1)
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -167,6 +169,7 @@ class BookRepository:
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
         self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
         self._table = self._dynamodb.Table(table_name)
+        self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
 
     # -- table management (CLI, tests) -------------------------------------------------------------
 
@@ -185,7 +188,7 @@ class BookRepository:
     def ping(self) -> None:
         """Raise BooksUnavailable unless the table answers."""
         with self._errors("describe table"):
-            self._dynamodb.meta.client.describe_table(TableName=self.table_name)
+            self._health_client.describe_table(TableName=self.table_name)
 
     # -- reads -------------------------------------------------------------------------------------
 

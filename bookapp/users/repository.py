@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bookapp.extensions import db
@@ -13,6 +13,14 @@ from bookapp.users.models import User
 
 class UsernameTaken(ValueError):
     pass
+
+
+def ping() -> None:
+    """Raise unless the users database answers (health check)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    finally:
+        db.session.rollback()
 
 
 def get_user(user_id: int) -> User | None:

@@ -1,0 +1,50 @@
+"""Logging to stdout, and one line per request: method, path, status, duration, user id, client IP.
+
+Never the query string, form data, cookies or headers: those can carry passwords and tokens."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from flask import Flask, Response, g, request
+from flask_login import current_user
+
+log = logging.getLogger("bookapp.requests")
+
+
+def configure_logging(app: Flask) -> None:
+    """Send the app's log lines to stdout (gunicorn and Elastic Beanstalk collect it)."""
+    package_logger = logging.getLogger("bookapp")
+    if not package_logger.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        package_logger.addHandler(handler)
+    package_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
+def _start_timer() -> None:
+    g.request_started = time.perf_counter()
+
+
+def _log_request(response: Response) -> Response:
+    started = g.pop("request_started", None)
+    duration_ms = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+    user_id = current_user.get_id() if current_user and current_user.is_authenticated else "-"
+    log.info(
+        "%s %s %s %.1fms user=%s ip=%s",
+        request.method,
+        request.path,
+        response.status_code,
+        duration_ms,
+        user_id,
+        request.remote_addr,
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    configure_logging(app)
+    app.before_request(_start_timer)
+    app.after_request(_log_request)

@@ -1,0 +1,155 @@
+"""The app as operators run it: gunicorn exactly as the Procfile says, in production config, against
+MariaDB and dynalite, prepared with the same commands a deploy runs."""
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import shlex
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import ROOT, free_port, start_dynalite, wait_for_port
+
+BIN = Path(sys.executable).parent
+ADMIN_PASSWORD = "smoke-test password 1"
+
+
+@pytest.fixture
+def mariadb_url():
+    """A throwaway database on the MariaDB server (the suite's, or the local one at 127.0.0.1:3306)."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("mysql"):
+        base = "mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4"
+    name = f"bookapp_gunicorn_{uuid.uuid4().hex[:8]}"
+    server = create_engine(make_url(base).set(database=""))
+    try:
+        with server.begin() as connection:
+            connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    except Exception as error:  # a missing service is a failure, never a skip
+        pytest.fail(f"MariaDB is not answering at {make_url(base).host}:3306 ({error}); run scripts/test")
+    yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    with server.begin() as connection:
+        connection.execute(text(f"DROP DATABASE {name}"))
+    server.dispose()
+
+
+def procfile_command() -> str:
+    (line,) = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")]
+    return line.removeprefix("web:").strip()
+
+
+class Client:
+    """A cookie-keeping HTTP client that sends forms like a browser (and htmx)."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.csrf_token = ""
+
+    def request(self, path: str, form: dict | None = None, headers: dict | None = None):
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(request, timeout=10) as response:
+                body = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            body, status = error.read().decode(), error.code
+        token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', body)
+        if token:
+            self.csrf_token = token.group(1)
+        return status, body
+
+
+def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb_url, tmp_path):
+    dynalite_port, app_port = free_port(), free_port()
+    dynalite = start_dynalite(dynalite_port)
+    environment = {
+        **os.environ,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "BOOKAPP_CONFIG": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": mariadb_url,
+        "BOOKS_TABLE": f"books-gunicorn-{uuid.uuid4().hex[:8]}",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynalite_port}",
+        "PORT": str(app_port),
+        "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback; production behind HTTPS keeps it on
+        "ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "GUNICORN_WORKERS": "2",
+    }
+    for command in (["db", "upgrade"], ["create-books-table"], ["create-admin", "smoke"]):
+        subprocess.run(
+            [BIN / "flask", "--app", "application", *command],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        gunicorn = subprocess.Popen(
+            shlex.split(procfile_command()),
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_port(app_port, timeout=30)
+        client = Client(f"http://127.0.0.1:{app_port}")
+
+        status, body = client.request("/healthz")
+        assert status == 200 and json.loads(body) == {"status": "ok", "checks": {"database": "ok", "books": "ok"}}
+
+        client.request("/login")
+        status, board = client.request(
+            "/login", {"csrf_token": client.csrf_token, "username": "smoke", "password": ADMIN_PASSWORD}
+        )
+        assert status == 200 and "Signed in as <strong>smoke</strong>" in board
+
+        status, board = client.request(
+            "/books",
+            {"csrf_token": client.csrf_token, "title": "Smoke Signals", "author": "A. Tester", "status": "not_started"},
+        )
+        assert status == 200 and ">Smoke Signals</h3>" in board
+        book_id = re.search(r'id="book-([0-9A-Z]{26})"', board).group(1)
+
+        status, fragment = client.request(
+            f"/books/{book_id}/move",
+            {"status": "reading", "version": "1"},
+            headers={"HX-Request": "true", "X-CSRFToken": client.csrf_token},
+        )
+        assert status == 200
+        assert re.search(rf'hx-swap-oob="afterbegin:#cards-reading">\s*<article [^>]*id="book-{book_id}"', fragment)
+
+        dynalite.terminate()
+        dynalite.wait(timeout=10)
+        started = time.monotonic()
+        status, body = client.request("/healthz")
+        assert status == 503
+        assert json.loads(body) == {"status": "unavailable", "checks": {"database": "ok", "books": "unavailable"}}
+        assert time.monotonic() - started < 5
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=30)
+        if dynalite.poll() is None:
+            dynalite.terminate()
+
+    log = log_path.read_text()
+    assert re.search(r"bookapp.requests: POST /books/[0-9A-Z]{26}/move 200 [\d.]+ms user=1 ip=127.0.0.1", log)
+    assert "sign-in succeeded user_id=1" in log
+    assert ADMIN_PASSWORD not in log and environment["SECRET_KEY"] not in log
