@@ -9,9 +9,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import books, cli, errors, health, request_log
+from bookapp import books, cli, errors, health, request_log, response_headers
 from bookapp.config import Config
-from bookapp.extensions import csrf, db, htmx, login_manager, migrate
+from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 
 def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -22,16 +22,18 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     os.makedirs(app.instance_path, exist_ok=True)
     config_class.finalize(app.config, app.instance_path)
 
+    request_log.init_app(app)  # first, so its timer starts before any other hook can refuse a request
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     books.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     health.init_app(app)
-    request_log.init_app(app)
+    response_headers.init_app(app)
     if app.config["PROXY_X_FOR"] or app.config["PROXY_X_PROTO"]:
         # Behind trusted proxies only: each hop that adds X-Forwarded-* must be counted, or clients
         # could claim any address.

@@ -46,6 +46,12 @@ class Config:
     PROXY_X_FOR = int(os.environ.get("PROXY_X_FOR", "0"))
     PROXY_X_PROTO = int(os.environ.get("PROXY_X_PROTO", "0"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Sign-in attempts per client address (Flask-Limiter syntax). Generous enough for a classroom
+    # behind one address; the per-account lock (users/accounts.py) stops guessing at one account.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    SECURITY_HSTS = False
     DEBUG = False
     TESTING = False
 
@@ -75,6 +81,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    SECURITY_HSTS = True  # HTTPS is terminated at the load balancer (or nginx); tell browsers to stay on it
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") != "0"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -18,6 +19,7 @@ _MESSAGES = {
     404: ("Not found", "There is nothing here. The book or page may have been deleted."),
     405: ("Not allowed", "That action is not available here."),
     413: ("Too large", "What you sent is larger than this app accepts."),
+    429: ("Too many attempts", "Too many sign-in attempts from your network. Wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error happened on our side. Please try again."),
     503: (
         "Try again in a moment",
@@ -32,15 +34,26 @@ def render_error(code: int, message: str | None = None):
     return render_template(template, code=code, title=title, message=message or default_message), code
 
 
+def _log_refusal(what: str) -> None:
+    """One line per refused request, with who and from where (never the form or cookies)."""
+    user_id = current_user.id if current_user and current_user.is_authenticated else "-"
+    log.warning("%s user=%s %s %s ip=%s", what, user_id, request.method, request.path, request.remote_addr)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        _log_refusal("CSRF check failed")
         return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            _log_refusal("authorization failed")
+        elif error.code == 429:
+            _log_refusal("rate limit reached")
         return render_error(error.code)
 
     @app.errorhandler(BooksUnavailable)

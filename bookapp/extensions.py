@@ -1,5 +1,7 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,3 +19,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
+# Per client address (after ProxyFix); storage from RATELIMIT_STORAGE_URI (memory:// by default,
+# redis:// or memcached:// when several processes or instances must share the counts).
+limiter = Limiter(key_func=get_remote_address)

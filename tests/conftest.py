@@ -168,15 +168,18 @@ class Browser:
 
     def token(self) -> str:
         if self.csrf_token is None:
-            page = self.client.get("/login").get_data(as_text=True)
-            match = CSRF_PATTERN.search(page)
-            assert match, "no CSRF token on the login page"
+            for url in ("/login", "/account/password"):  # a signed-in reader is sent away from /login
+                match = CSRF_PATTERN.search(self.client.get(url).get_data(as_text=True))
+                if match:
+                    break
+            assert match, "no CSRF token on the login or password page"
             self.csrf_token = match.group(1) or match.group(2)
         return self.csrf_token
 
     def login(self, username: str, password: str = PASSWORD):
         response = self.post("/login", {"username": username, "password": password})
         assert response.status_code == 303, f"sign-in as {username} failed: {response.status_code}"
+        self.csrf_token = None  # sign-in starts a new session, with a new CSRF token
         return response
 
     @staticmethod

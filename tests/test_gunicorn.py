@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 from tests.conftest import ROOT, free_port, start_dynalite, wait_for_port
 
 BIN = Path(sys.executable).parent
-ADMIN_PASSWORD = "smoke-test password 1"
+ADMIN_PASSWORD = "gunicorn check passphrase 1"
 
 
 @pytest.fixture

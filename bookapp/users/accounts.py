@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 
 from bookapp.books import BookRepository
 from bookapp.users import repository
-from bookapp.users.models import User
-from bookapp.users.passwords import password_problem
+from bookapp.users.models import User, utcnow
+from bookapp.users.passwords import burn_verification_time, hash_password, needs_rehash, password_problem
 from bookapp.users.repository import UsernameTaken
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -37,7 +39,7 @@ def create_account(raw_username: str, password: str, is_admin: bool) -> User:
     username = normalize_username(raw_username)
     if problem := username_problem(username):
         raise AccountError(problem, field="username")
-    if problem := password_problem(password):
+    if problem := password_problem(password, username):
         raise AccountError(problem, field="password")
     taken = AccountError(f"The username “{username}” is taken.", field="username")
     if repository.find_by_username(username) is not None:
@@ -46,6 +48,70 @@ def create_account(raw_username: str, password: str, is_admin: bool) -> User:
         return repository.add_user(username, password, is_admin)
     except UsernameTaken:
         raise taken from None
+
+
+# Brute-force brake per account: the 10th failed sign-in in a row locks sign-in for 15 minutes, so an
+# account sees at most 10 failures per 15 minutes (40 an hour), across every app process.
+LOCK_AFTER_FAILURES = 10
+LOCK_DURATION = dt.timedelta(minutes=15)
+WRONG_CREDENTIALS = "That username and password do not match an account. Check both and try again."
+
+
+class SignInRefused(Exception):
+    """Sign-in did not happen; the message is fit to show (it never says which part was wrong)."""
+
+
+def sign_in(raw_username: str, password: str) -> User:
+    """The account these credentials open, or SignInRefused."""
+    user = repository.find_by_username(normalize_username(raw_username))
+    if user is None:
+        burn_verification_time()
+        raise SignInRefused(WRONG_CREDENTIALS)
+    now = utcnow()
+    if user.sign_in_locked_until and user.sign_in_locked_until > now:
+        minutes = math.ceil((user.sign_in_locked_until - now).total_seconds() / 60)
+        raise SignInRefused(
+            f"Too many failed sign-ins for this account. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        )
+    if not user.check_password(password):
+        repository.record_failed_sign_in(user.id, LOCK_AFTER_FAILURES, now + LOCK_DURATION)
+        raise SignInRefused(WRONG_CREDENTIALS)
+    if user.is_disabled:
+        raise SignInRefused("This account is disabled. Ask your group’s admin.")
+    repository.record_sign_in(user, hash_password(password) if needs_rehash(user.password_hash) else None)
+    return user
+
+
+def sign_out(user: User) -> None:
+    """End every session of this user: the old cookie names a token that no longer exists."""
+    user.rotate_session_token()
+    repository.save(user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise AccountError("The current password is not right.", field="current_password")
+    set_password(user, new_password)
+
+
+def set_password(user: User, new_password: str) -> None:
+    """A new password (own or reset by an admin); every existing session of the user ends."""
+    if problem := password_problem(new_password, user.username):
+        raise AccountError(problem, field="new_password")
+    user.set_password(new_password)
+    repository.save(user)
+
+
+def set_disabled(actor: User, user: User, disabled: bool) -> None:
+    """Disable (sessions end, sign-in refused, books kept) or re-enable an account."""
+    if disabled and actor.id == user.id:
+        raise AccountError("You cannot disable your own account.")
+    if disabled and user.is_admin and not user.is_disabled and repository.count_admins(active_only=True) <= 1:
+        raise AccountError("The last active admin cannot be disabled.")
+    user.is_disabled = disabled
+    if disabled:
+        user.rotate_session_token()
+    repository.save(user)
 
 
 def delete_account(actor: User, user: User, books: BookRepository) -> int:

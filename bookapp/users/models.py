@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, Integer, String
@@ -12,8 +13,13 @@ from bookapp.extensions import db
 from bookapp.users import passwords
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
+    """Naive UTC, as the database columns store it."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -23,11 +29,30 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # What the session cookie names instead of the id (Flask-Login's alternative id): rotating it
+    # signs out every session of this user at their next request, server-side.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
+    is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Failed sign-ins since the last success, and until when sign-in is refused (brute-force brake).
+    # Kept here, not in a process, so every app process and instance sees the same count.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    sign_in_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         self.password_hash = passwords.hash_password(password)
+        self.rotate_session_token()
 
     def check_password(self, password: str) -> bool:
         return passwords.verify_password(self.password_hash, password)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from bookapp.extensions import db
-from bookapp.users.models import User
+from bookapp.users.models import User, utcnow
 
 
 class UsernameTaken(ValueError):
@@ -31,12 +31,19 @@ def find_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
+def find_by_session_token(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
 def any_user_exists() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is not None
 
 
-def count_admins() -> int:
-    return db.session.scalar(select(func.count()).select_from(User).where(User.is_admin)) or 0
+def count_admins(active_only: bool = False) -> int:
+    query = select(func.count()).select_from(User).where(User.is_admin)
+    if active_only:
+        query = query.where(User.is_disabled.is_(False))
+    return db.session.scalar(query) or 0
 
 
 def all_users() -> list[User]:
@@ -61,8 +68,35 @@ def add_user(username: str, password: str, is_admin: bool) -> User:
     return user
 
 
-def record_sign_in(user: User) -> None:
-    user.last_sign_in_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+def record_sign_in(user: User, new_password_hash: str | None = None) -> None:
+    """A successful sign-in: clear the failure count, and store a re-made hash if there is one."""
+    user.last_sign_in_at = utcnow()
+    user.failed_sign_ins = 0
+    user.sign_in_locked_until = None
+    if new_password_hash:
+        user.password_hash = new_password_hash
+    db.session.commit()
+
+
+def record_failed_sign_in(user_id: int, lock_after: int, lock_until: dt.datetime) -> None:
+    """Count a failed sign-in; the `lock_after`-th in a row locks sign-in until `lock_until` and
+    starts the count again. One UPDATE computed by the database, so failures counted by several
+    processes at once are all counted."""
+    reaches_limit = User.failed_sign_ins + 1 >= lock_after
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .ordered_values(
+            (User.sign_in_locked_until, case((reaches_limit, lock_until), else_=User.sign_in_locked_until)),
+            (User.failed_sign_ins, case((reaches_limit, 0), else_=User.failed_sign_ins + 1)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def save(user: User) -> None:
+    """Store changes made to a user (password, disabled flag, session token)."""
     db.session.commit()
 
 

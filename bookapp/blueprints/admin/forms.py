@@ -16,7 +16,17 @@ class CreateUserForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired("Enter a password.")],
-        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters. Give it to the person privately.",
+        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not a common password. "
+        "Give it to the person privately.",
         render_kw={"autocomplete": "new-password"},
     )
     is_admin = BooleanField("Admin (can create and delete accounts)")
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password.")],
+        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not a common password.",
+        render_kw={"autocomplete": "new-password"},
+    )

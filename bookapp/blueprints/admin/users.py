@@ -8,13 +8,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from bookapp.blueprints.admin import bp
-from bookapp.blueprints.admin.forms import CreateUserForm
+from bookapp.blueprints.admin.forms import CreateUserForm, ResetPasswordForm
 from bookapp.blueprints.books.forms import ConfirmForm
 from bookapp.books import get_book_repository
 from bookapp.extensions import login_manager
 from bookapp.users import User
 from bookapp.users import repository as users
-from bookapp.users.accounts import AccountError, create_account, delete_account
+from bookapp.users.accounts import AccountError, create_account, delete_account, set_disabled, set_password
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +27,7 @@ def admins_only():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_admin:
-        log.warning("admin access denied user_id=%s path=%s ip=%s", current_user.id, request.path, request.remote_addr)
-        abort(403)
+        abort(403)  # logged once, by the 403 handler
 
 
 def _user_or_404(user_id: int) -> User:
@@ -86,3 +85,47 @@ def delete_user(user_id: int):
         return redirect(url_for("admin.list_users"), code=303)
     book_count = sum(get_book_repository().counts(user.books_key).values())
     return render_template("admin/confirm_delete.html", user=user, form=form, book_count=book_count)
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable_user(user_id: int):
+    """Disable an account: its sessions end at once, it cannot sign in, its books are kept."""
+    return _set_disabled(user_id, disabled=True)
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable_user(user_id: int):
+    return _set_disabled(user_id, disabled=False)
+
+
+def _set_disabled(user_id: int, disabled: bool):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        set_disabled(current_user, user, disabled)
+    except AccountError as error:
+        flash(str(error), "danger")
+    else:
+        action = "disabled" if disabled else "enabled"
+        log.info("account %s user_id=%s by admin_id=%s", action, user.id, current_user.id)
+        flash(f"“{user.username}” is {action}.", "success")
+    return redirect(url_for("admin.list_users"), code=303)
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+def reset_password(user_id: int):
+    """Give an account a new password (the person forgot theirs); their sessions end."""
+    user = _user_or_404(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_password(user, form.new_password.data)
+        except AccountError as error:
+            form.new_password.errors.append(str(error))
+        else:
+            log.info("password reset user_id=%s by admin_id=%s", user.id, current_user.id)
+            flash(f"New password set for “{user.username}”. Give it to them privately.", "success")
+            return redirect(url_for("admin.list_users"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/reset_password.html", form=form, user=user), status

@@ -1,6 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from bookapp.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def _strip(value: str | None) -> str | None:
@@ -20,3 +22,25 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField("Sign in")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password.")],
+        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not a common password.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Enter the new password again."),
+            EqualTo("new_password", "The two new passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,19 +1,18 @@
-"""Signing in and out."""
+"""Signing in and out, and changing one's own password."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bookapp.blueprints.auth import bp
-from bookapp.blueprints.auth.forms import LoginForm
-from bookapp.extensions import login_manager
+from bookapp.blueprints.auth.forms import ChangePasswordForm, LoginForm
+from bookapp.extensions import limiter, login_manager
 from bookapp.users import repository as users
-from bookapp.users.accounts import normalize_username
-from bookapp.users.passwords import burn_verification_time
+from bookapp.users.accounts import AccountError, SignInRefused, change_password, sign_in, sign_out
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +22,10 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    return users.get_user(int(user_id)) if user_id.isdigit() else None
+def load_user(session_token: str):
+    """The session cookie names the user's current session token, not their id: a token rotated at
+    log-out, password change, disabling or deletion no longer finds anyone."""
+    return users.find_by_session_token(session_token)
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,30 +37,58 @@ def _safe_next(target: str | None) -> str:
     return url_for("books.board")
 
 
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     """Sign in. A wrong username and a wrong password get the same message."""
     if current_user.is_authenticated:
         return redirect(url_for("books.board"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = users.find_by_username(normalize_username(form.username.data))
-        if user is None:
-            burn_verification_time()
-        elif user.check_password(form.password.data):
-            login_user(user)
-            users.record_sign_in(user)
-            log.info("sign-in succeeded user_id=%s ip=%s", user.id, request.remote_addr)
-            return redirect(_safe_next(request.args.get("next")), code=303)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form, refusal=None)
+    try:
+        user = sign_in(form.username.data, form.password.data)
+    except SignInRefused as refusal:
         log.info("sign-in failed username=%r ip=%s", form.username.data[:64], request.remote_addr)
-        return render_template("auth/login.html", form=form, failed=True), 200
-    return render_template("auth/login.html", form=form, failed=False)
+        return render_template("auth/login.html", form=form, refusal=str(refusal))
+    # A fresh session: nothing planted in the cookie before sign-in survives it (session fixation),
+    # and the CSRF token is new too.
+    session.clear()
+    login_user(user)
+    log.info("sign-in succeeded user_id=%s ip=%s", user.id, request.remote_addr)
+    return redirect(_safe_next(request.args.get("next")), code=303)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with a CSRF token, so another site cannot sign a reader out)."""
+    """Sign out everywhere this session's cookie was copied to (POST with a CSRF token)."""
+    sign_out(current_user._get_current_object())
     logout_user()
+    session.clear()
     flash("You are signed out.", "success")
     return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password (the current one is required). Other sessions are signed out."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            getattr(form, error.field or "new_password").errors.append(str(error))
+        else:
+            login_user(user)  # this session goes on with the new token; all others have ended
+            log.info("password changed user_id=%s ip=%s", user.id, request.remote_addr)
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return redirect(url_for("books.board"), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/password.html", form=form), status
