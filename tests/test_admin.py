@@ -96,14 +96,6 @@ def test_deleting_a_user_asks_first_then_removes_them_and_all_their_books(admin,
     assert books.counts(str(alice.id)) == dict.fromkeys(Status, 0)
 
 
-def test_a_deleted_user_is_signed_out(admin, app, make_user):
-    alice = make_user("alice")
-    alice_browser = Browser(app)
-    alice_browser.login("alice")
-    admin.post(f"/admin/users/{alice.id}/delete")
-    assert alice_browser.get("/").status_code == 302
-
-
 def test_an_admin_cannot_delete_themselves(admin, app):
     me = user_id(app, "boss")
     page = text(admin.get("/admin/users"))
