@@ -24,18 +24,26 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
+PASSWORD_RULE = f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not a common password."
+
+
+def new_password_field(label: str = "New password", note: str = "") -> PasswordField:
+    """A field for choosing a password; the policy itself is checked by the account rules."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(f"Enter a {label.lower()}.")],
+        description=f"{PASSWORD_RULE} {note}".strip(),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password.")],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        "New password",
-        validators=[DataRequired("Enter a new password.")],
-        description=f"{PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters, not a common password.",
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field()
     confirm_password = PasswordField(
         "New password again",
         validators=[
