@@ -149,7 +149,7 @@ def test_move_with_htmx_swaps_only_the_card_and_the_counts(reader, books, alice_
     assert 'id="count-not_started" hx-swap-oob="true">0' in fragment
     assert 'id="count-reading" hx-swap-oob="true">1' in fragment
     assert fragment.count("<article") == 1
-    assert len(fragment) < 4000
+    assert len(fragment) < 5000  # one card, three counts, one message; the board page is far larger
 
 
 def test_the_card_offers_moves_to_the_other_two_columns(reader):

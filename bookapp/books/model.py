@@ -61,13 +61,53 @@ _rank_lock = threading.Lock()
 _last_rank_ns = 0
 
 
+RANK_PATTERN = re.compile(r"^[0-9]{1,200}$")  # a GSI sort key may hold 1,024 bytes
+
+
 def new_column_rank() -> str:
     """A rank that sorts after every rank this process handed out before it (nanoseconds, made
-    strictly increasing); columns list the highest first, so a book added or moved lands on top."""
+    strictly increasing); columns list the highest first, so a book added or moved lands on top.
+
+    Ranks are digit strings compared as text, i.e. as decimal fractions 0.<rank>; none ends in "0",
+    so there is always room for another rank between two (see `rank_between`)."""
     global _last_rank_ns
     with _rank_lock:
         _last_rank_ns = max(_last_rank_ns + 1, time.time_ns())
-        return f"{_last_rank_ns:020d}"
+        return f"{_last_rank_ns:020d}5"
+
+
+def rank_between(lower: str, upper: str | None) -> str:
+    """A rank strictly between `lower` ("" for none) and `upper` (None for none), as text.
+
+    Fractional indexing in base 10 (after David Greenspan's "Implementing Fractional Indexing"):
+    the result is as short as possible and never ends in "0"."""
+    if upper is not None:
+        common = 0
+        while common < len(upper) and (lower[common] if common < len(lower) else "0") == upper[common]:
+            common += 1
+        if common:
+            return upper[:common] + rank_between(lower[common:], upper[common:])
+    digit_lower = int(lower[0]) if lower else 0
+    digit_upper = int(upper[0]) if upper is not None else 10
+    if digit_upper - digit_lower > 1:
+        return str((digit_lower + digit_upper + 1) // 2)
+    if upper is not None and len(upper) > 1:
+        return upper[0]
+    return str(digit_lower) + rank_between(lower[1:], None)
+
+
+def rank_for_place(above: str | None, below: str | None) -> str:
+    """The rank of a card put between the card `above` it and the card `below` it (their ranks;
+    None where there is no card). On top of a column it takes a fresh time rank, so that books added
+    later still land above it."""
+    if above is None:
+        fresh = new_column_rank()
+        return fresh if below is None or fresh > below else rank_between(below, None)
+    return rank_between(below or "", above)
+
+
+def is_valid_rank(rank: str) -> bool:
+    return bool(RANK_PATTERN.match(rank)) and not rank.endswith("0")
 
 
 def is_valid_book_id(book_id: str) -> bool:
@@ -86,16 +126,19 @@ class Book:
     started_on: dt.date | None = None
     finished_on: dt.date | None = None
 
-    def moved_to(self, status: Status, today: dt.date) -> Book:
+    def moved_to(self, status: Status, today: dt.date, rank: str | None = None) -> Book:
         """The same book in another column, with the reading dates that move implies.
 
         - to Reading: today becomes the start date unless one is already set;
         - to Finished: today becomes the finish date, and the start date if none is set;
         - out of Finished: the finish date is cleared;
         - back to Not started: both dates are cleared (a book not started has no start date).
+
+        `rank` places it within the column (default: on top); moving within its own column only
+        changes its place.
         """
         if status == self.status:
-            return self
+            return self.placed(rank) if rank else self
         started_on, finished_on = self.started_on, self.finished_on
         if status == Status.NOT_STARTED:
             started_on = finished_on = None
@@ -110,8 +153,12 @@ class Book:
             status=status,
             started_on=started_on,
             finished_on=finished_on,
-            column_rank=new_column_rank(),
+            column_rank=rank or new_column_rank(),
         )
+
+    def placed(self, rank: str) -> Book:
+        """The same book at another place in its column."""
+        return self if rank == self.column_rank else dataclasses.replace(self, column_rank=rank)
 
     def edited(self, title: str, author: str) -> Book:
         return dataclasses.replace(self, title=title, author=author)

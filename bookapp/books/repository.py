@@ -224,6 +224,20 @@ class BookRepository:
         next_cursor = encode_cursor(page[-1]) if has_more and page else None
         return ColumnPage(status=status, books=page, next_cursor=next_cursor)
 
+    def neighbours(self, book: Book, direction: str, count: int = 2) -> list[Book]:
+        """The `count` cards nearest to `book` in its column, "up" (above it) or "down", nearest first."""
+        rank_key = Key("column_rank")
+        query: dict[str, Any] = {
+            "IndexName": COLUMN_INDEX,
+            "KeyConditionExpression": Key("user_status").eq(_user_status(book.user_id, book.status))
+            & (rank_key.gt(book.column_rank) if direction == "up" else rank_key.lt(book.column_rank)),
+            "ScanIndexForward": direction == "up",
+            "Limit": count,
+        }
+        with self._errors("query neighbours"):
+            response = self._table.query(**query)
+        return [_from_item(item) for item in response["Items"]]
+
     def counts(self, user_id: str) -> dict[Status, int]:
         with self._errors("get counts"):
             item = self._table.get_item(Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY}, ConsistentRead=True).get(

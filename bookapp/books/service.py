@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bookapp.books.model import Book, BookChanged, Status
+from bookapp.books.model import Book, BookChanged, Status, is_valid_rank, rank_for_place
 from bookapp.books.repository import BookRepository, ColumnPage
 
 
@@ -29,6 +29,25 @@ def load_board(books: BookRepository, user_id: str, page_size: int) -> Board:
     return Board(columns=columns, counts=counts)
 
 
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where a card goes in its column: between the cards whose ranks are `above` and `below`
+    (None: no card there). A drop sends both; no place at all means "on top"."""
+
+    above: str | None = None
+    below: str | None = None
+
+    def rank(self) -> str | None:
+        """The rank for this place, or None (on top) when the neighbours' ranks make no sense
+        (stale or forged): a card is never lost over its place in the column."""
+        above, below = self.above, self.below
+        if any(rank is not None and not is_valid_rank(rank) for rank in (above, below)):
+            return None
+        if above is not None and below is not None and not below < above:
+            return None
+        return rank_for_place(above, below)
+
+
 def move_book(
     books: BookRepository,
     user_id: str,
@@ -36,17 +55,41 @@ def move_book(
     to_status: Status,
     expected_version: int,
     today: dt.date,
+    place: Place | None = None,
 ) -> Book:
-    """Move a book to another column, applying the date rules of `Book.moved_to`.
+    """Move a book to a column (and a place in it), applying the date rules of `Book.moved_to`.
 
     Raises BookNotFound, or BookChanged when the reader's copy (expected_version) is stale."""
     book = books.get(user_id, book_id)
     if book.version != expected_version:
         raise BookChanged(book)
-    moved = book.moved_to(to_status, today)
+    moved = book.moved_to(to_status, today, place.rank() if place else None)
     if moved is book:
         return book
     return books.save(moved, expected_version)
+
+
+@dataclasses.dataclass(frozen=True)
+class Nudge:
+    book: Book
+    neighbour: Book | None  # the card it now stands before ("up") or after ("down"); None: no move
+
+
+def nudge_book(books: BookRepository, user_id: str, book_id: str, direction: str, expected_version: int) -> Nudge:
+    """Move a card one place up or down in its column (keyboard and no-JavaScript reordering)."""
+    book = books.get(user_id, book_id)
+    if book.version != expected_version:
+        raise BookChanged(book)
+    nearest = books.neighbours(book, direction)
+    if not nearest:
+        return Nudge(book=book, neighbour=None)  # already at the top or the bottom
+    beyond = nearest[1].column_rank if len(nearest) > 1 else None
+    if direction == "up":
+        rank = rank_for_place(above=beyond, below=nearest[0].column_rank)
+    else:
+        rank = rank_for_place(above=nearest[0].column_rank, below=beyond)
+    moved = books.save(book.placed(rank), expected_version)
+    return Nudge(book=moved, neighbour=nearest[0])
 
 
 def edit_book(

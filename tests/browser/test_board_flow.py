@@ -227,23 +227,21 @@ def test_edit_inline_and_delete_with_confirmation(page: Page, make_user):
     # Dismissing the confirmation keeps the card and sends nothing.
     delete_posts: list[str] = []
     page.on("request", lambda request: delete_posts.append(request.url) if request.url.endswith("/delete") else None)
-    dialogs: list[str] = []
-
-    def dismiss(dialog):
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", dismiss)
-    with page.expect_event("dialog"):
-        edited.get_by_role("link", name=re.compile(r"^Delete\b")).click()
-    assert dialogs == ["Delete “Dune Messiah” by Frank Herbert? This cannot be undone."]
+    dialog = page.get_by_role("dialog", name="Are you sure?")
+    delete_link = edited.get_by_role("link", name=re.compile(r"^Delete\b"))
+    delete_link.click()
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("Delete “Dune Messiah” by Frank Herbert? This cannot be undone.")
+    dialog.get_by_role("button", name="Cancel").last.click()
+    expect(dialog).to_be_hidden()
+    expect(delete_link).to_be_focused()  # focus goes back where it was
     expect(edited).to_be_visible()
     expect_counts(page, 2, 0, 0)
 
-    # Accepting it deletes the card (with one request: the dismissed one sent none) and the count drops.
-    page.once("dialog", lambda dialog: dialog.accept())
+    # Confirming deletes the card (with one request: the dismissed one sent none) and the count drops.
+    delete_link.click()
     with page.expect_response(lambda response: response.url.endswith("/delete")):
-        edited.get_by_role("link", name=re.compile(r"^Delete\b")).click()
+        dialog.get_by_role("button", name="Delete").click()
     assert len(delete_posts) == 1, f"expected one delete request, saw {delete_posts}"
     expect(edited).to_have_count(0)
     expect_counts(page, 1, 0, 0)

@@ -52,6 +52,16 @@ class EditBookForm(BookFieldsForm):
 class MoveBookForm(FlaskForm):
     status = RadioField(choices=STATUS_CHOICES, validators=[InputRequired()])
     version = version_field()
+    # A drag and drop also says where the card landed: "1", and the ranks of the cards now above and
+    # below it (empty where there is none). Without it the card goes on top of the column.
+    dropped = HiddenField()
+    above = HiddenField()
+    below = HiddenField()
+
+
+class ReorderBookForm(FlaskForm):
+    direction = RadioField(choices=[("up", "Up"), ("down", "Down")], validators=[InputRequired()])
+    version = version_field()
 
 
 class ConfirmForm(FlaskForm):

@@ -7,14 +7,15 @@ fragments that changed (the card, the counts, the messages) rendered from the sa
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from bookapp.blueprints.books import bp
-from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm
+from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
-from bookapp.books.service import edit_book, load_board, move_book
+from bookapp.books.service import Place, edit_book, load_board, move_book, nudge_book
 
 EMPTY_COLUMN_MESSAGES = {
     Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
@@ -121,8 +122,12 @@ def move(book_id: str):
         _load_own_book(book_id)  # someone else's book is 404 before it is 400
         abort(400)
     books = get_book_repository()
+    dropped = form.dropped.data == "1"
+    place = Place(above=form.above.data or None, below=form.below.data or None) if dropped else None
     try:
-        book = move_book(books, current_user.books_key, book_id, Status(form.status.data), form.version.data, _today())
+        book = move_book(
+            books, current_user.books_key, book_id, Status(form.status.data), form.version.data, _today(), place
+        )
     except BookNotFound:
         abort(404)
     except BookChanged as error:
@@ -130,8 +135,47 @@ def move(book_id: str):
     flash(f"Moved “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
-        return render_template("books/_book_placed.html", book=book, counts=counts)
+        # A dropped card is already where the reader put it: refresh it there. A button sends it on top.
+        template = "books/_book_in_place.html" if dropped else "books/_book_placed.html"
+        response = make_response(render_template(template, book=book, counts=counts))
+        return _focus_after_swap(response, f"#book-{book.book_id}")
     return redirect(url_for("books.board"), code=303)
+
+
+@bp.post("/books/<book_id>/reorder")
+def reorder(book_id: str):
+    """Move a card one place up or down in its column (for the keyboard and without JavaScript)."""
+    form = ReorderBookForm()
+    if not form.validate_on_submit():
+        _load_own_book(book_id)
+        abort(400)
+    try:
+        nudge = nudge_book(
+            get_book_repository(), current_user.books_key, book_id, form.direction.data, form.version.data
+        )
+    except BookNotFound:
+        abort(404)
+    except BookChanged as error:
+        return _book_changed(error)
+    book, direction = nudge.book, form.direction.data
+    if nudge.neighbour is None:
+        edge = "top" if direction == "up" else "bottom"
+        flash(f"“{book.title}” is already at the {edge} of {book.status.label}.")
+    else:
+        relation = "above" if direction == "up" else "below"
+        flash(f"Moved “{book.title}” {direction}, {relation} “{nudge.neighbour.title}”.")
+    if request.htmx:
+        response = make_response(
+            render_template("books/_book_nudged.html", book=book, nudge=nudge, direction=direction)
+        )
+        return _focus_after_swap(response, f"#book-{book.book_id} button[value={direction}]")
+    return redirect(url_for("books.board"), code=303)
+
+
+def _focus_after_swap(response, selector: str):
+    """Ask the page (static/app.js) to put the keyboard focus back on the card that moved."""
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:focus": selector})
+    return response
 
 
 @bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
