@@ -1,6 +1,7 @@
 """The reader's board over HTTP: plain forms (no JavaScript) and htmx fragments."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -310,3 +311,81 @@ def test_a_reader_never_sees_or_changes_someone_elses_book(app, reader, make_use
             assert "Dune" not in text(response)
     assert books.get(alice_id, book.book_id) == book
     assert "Dune" not in text(bob.get("/"))
+
+
+def column_titles(reader, status: str, page: str | None = None) -> list[str]:
+    page = page or text(reader.get("/"))
+    column = page.split(f'id="cards-{status}"', 1)[1].split("</section>", 1)[0]
+    return re.findall(r'id="book-[0-9A-Z]{26}-title">([^<]+)</h3>', column)
+
+
+def three_books(reader, books, alice_id):
+    for title in ("One", "Two", "Three"):
+        add(reader, title=title)
+    return {b.title: b for b in books.list_column(alice_id, Status.NOT_STARTED, 10).books}
+
+
+def test_up_and_down_reorder_a_column_without_javascript(reader, books, alice_id):
+    by_title = three_books(reader, books, alice_id)
+    assert column_titles(reader, "not_started") == ["Three", "Two", "One"]
+    response = reader.post(f"/books/{by_title['One'].book_id}/reorder", {"direction": "up", "version": 1})
+    assert response.status_code == 303
+    page = text(reader.get("/"))
+    assert column_titles(reader, "not_started", page) == ["Three", "One", "Two"]
+    assert "Moved “One” up, above “Two”." in page
+    reader.post(f"/books/{by_title['One'].book_id}/reorder", {"direction": "up", "version": 2})
+    assert column_titles(reader, "not_started") == ["One", "Three", "Two"]
+    reader.post(f"/books/{by_title['One'].book_id}/reorder", {"direction": "up", "version": 3})
+    assert "“One” is already at the top of Not started." in text(reader.get("/"))
+    reader.post(f"/books/{by_title['Three'].book_id}/reorder", {"direction": "down", "version": 1})
+    assert column_titles(reader, "not_started") == ["One", "Two", "Three"]
+    add(reader, title="Four")  # still lands on top
+    assert column_titles(reader, "not_started") == ["Four", "One", "Two", "Three"]
+
+
+def test_reorder_with_htmx_sends_the_card_next_to_its_neighbour_and_asks_for_focus(reader, books, alice_id):
+    by_title = three_books(reader, books, alice_id)
+    response = reader.post(f"/books/{by_title['One'].book_id}/reorder", {"direction": "up", "version": 1}, htmx=True)
+    fragment = text(response)
+    assert f'hx-swap-oob="beforebegin:#book-{by_title["Two"].book_id}"' in fragment
+    assert json.loads(response.headers["HX-Trigger-After-Settle"]) == {
+        "bookapp:focus": f"#book-{by_title['One'].book_id} button[value=up]"
+    }
+
+
+def test_a_drop_is_saved_through_the_move_endpoint_at_the_place_it_landed(reader, books, alice_id):
+    by_title = three_books(reader, books, alice_id)  # Three, Two, One
+    add(reader, title="Read me", status="reading")
+    reading = books.list_column(alice_id, Status.READING, 10).books[0]
+    # Drop "Two" into Reading, below "Read me".
+    response = reader.post(
+        f"/books/{by_title['Two'].book_id}/move",
+        {"status": "reading", "version": 1, "dropped": "1", "above": reading.column_rank, "below": ""},
+        htmx=True,
+    )
+    fragment = text(response)
+    assert response.status_code == 200
+    assert fragment.lstrip().startswith(
+        f'<article class="card book-card shadow-sm" id="book-{by_title["Two"].book_id}"'
+    )
+    assert 'hx-swap-oob="afterbegin' not in fragment  # the card stays where it was dropped
+    assert column_titles(reader, "reading") == ["Read me", "Two"]
+    # Drop "One" between "Three" and nothing... i.e. reorder within Not started: to the top.
+    three = books.get(alice_id, by_title["Three"].book_id)
+    reader.post(
+        f"/books/{by_title['One'].book_id}/move",
+        {"status": "not_started", "version": 1, "dropped": "1", "above": "", "below": three.column_rank},
+        htmx=True,
+    )
+    assert column_titles(reader, "not_started") == ["One", "Three"]
+    assert f"Started {TODAY}" in text(reader.get("/"))
+
+
+def test_a_drop_with_nonsense_neighbours_still_saves_the_move_on_top(reader, books, alice_id):
+    by_title = three_books(reader, books, alice_id)
+    response = reader.post(
+        f"/books/{by_title['One'].book_id}/move",
+        {"status": "reading", "version": 1, "dropped": "1", "above": "abc", "below": "99999999999999999999999"},
+    )
+    assert response.status_code == 303
+    assert column_titles(reader, "reading") == ["One"]

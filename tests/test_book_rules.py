@@ -61,3 +61,37 @@ def test_a_moved_book_goes_on_top_of_its_new_column():
 def test_moving_to_the_same_column_changes_nothing():
     book = a_book(Status.READING, started_on=MONDAY)
     assert book.moved_to(Status.READING, FRIDAY) is book
+
+
+def test_ranks_between_any_two_always_exist_and_never_end_in_zero():
+    import random
+
+    from bookapp.books.model import is_valid_rank, rank_between
+
+    rng = random.Random(7)
+    ranks = sorted(new_column_rank() for _ in range(3))
+    for _ in range(2000):
+        index = rng.randrange(len(ranks) + 1)
+        lower = ranks[index - 1] if index else ""
+        upper = ranks[index] if index < len(ranks) else None
+        rank = rank_between(lower, upper)
+        assert lower < rank and (upper is None or rank < upper)
+        assert is_valid_rank(rank)
+        ranks.insert(index, rank)
+    assert max(map(len, ranks)) < 60
+
+
+def test_a_card_put_on_top_stays_below_books_added_later():
+    from bookapp.books.model import rank_for_place
+
+    top = rank_for_place(above=None, below=new_column_rank())
+    assert new_column_rank() > top
+
+
+def test_moving_within_a_column_only_changes_the_place():
+    from bookapp.books.model import rank_for_place
+
+    book = a_book(Status.READING, started_on=MONDAY)
+    placed = book.moved_to(Status.READING, FRIDAY, rank_for_place(above=None, below=book.column_rank))
+    assert (placed.status, placed.started_on, placed.finished_on) == (Status.READING, MONDAY, None)
+    assert placed.column_rank != book.column_rank

@@ -60,7 +60,7 @@ class MoveBookForm(FlaskForm):
 
 
 class ReorderBookForm(FlaskForm):
-    direction = RadioField(choices=[("up", "Up"), ("down", "Down")], validators=[InputRequired()])
+    direction = RadioField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")], validators=[InputRequired()])
     version = version_field()
 
 
