@@ -60,7 +60,9 @@ class MoveBookForm(FlaskForm):
 
 
 class ReorderBookForm(FlaskForm):
-    direction = RadioField(choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")], validators=[InputRequired()])
+    direction = RadioField(
+        choices=[SelectChoice("up", "Up"), SelectChoice("down", "Down")], validators=[InputRequired()]
+    )
     version = version_field()
 
 
