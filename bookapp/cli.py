@@ -71,11 +71,33 @@ def recount_books_command(username: str | None) -> None:
         click.echo(f"{user.username}: {summary}")
 
 
+@click.command("purge-orphans")
+@click.option("--dry-run", is_flag=True, help="Only say what would be deleted.")
+@with_appcontext
+def purge_orphans_command(dry_run: bool) -> None:
+    """Delete books whose user no longer exists (left by an interrupted account deletion).
+
+    Reads the whole books table (a Scan): run it when the site is quiet."""
+    repository = get_book_repository()
+    known = {user.books_key for user in users.all_users()}
+    orphans = sorted(repository.user_ids_with_books() - known)
+    if not orphans:
+        click.echo("No orphaned books.")
+        return
+    for user_id in orphans:
+        if dry_run:
+            click.echo(f"Would delete the books of missing user {user_id}.")
+        else:
+            deleted = repository.delete_all_for_user(user_id)
+            click.echo(f"Deleted {deleted} books of missing user {user_id}.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin_command,
         create_first_admin_command,
         create_books_table_command,
         recount_books_command,
+        purge_orphans_command,
     ):
         app.cli.add_command(command)

@@ -56,27 +56,14 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
-def start_dynalite(port: int) -> subprocess.Popen:
+def start_dynalite(port: int, path: Path | None = None) -> subprocess.Popen:
+    """dynalite on `port`, in memory (or keeping its data under `path`)."""
     if not DYNALITE.exists():
         # A missing service is a failure, never a skip: scripts/test installs it.
         pytest.fail(f"{DYNALITE} is missing: run scripts/test (it runs npm ci)", pytrace=False)
-    process = subprocess.Popen(
-        [
-            str(DYNALITE),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--createTableMs",
-            "0",
-            "--deleteTableMs",
-            "0",
-            "--updateTableMs",
-            "0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    options = ["--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0", "--deleteTableMs", "0"]
+    options += ["--updateTableMs", "0", *(["--path", str(path)] if path else [])]
+    process = subprocess.Popen([str(DYNALITE), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port)
     return process
 

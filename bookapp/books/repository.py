@@ -44,11 +44,12 @@ COLUMN_INDEX = "by_column"
 COUNTS_SORT_KEY = "#counts"
 _CURSOR_KEYS = {"user_id", "book_id", "user_status", "column_rank"}
 
-# Standard retries with short timeouts: a hung endpoint must not hold a web worker for long.
+# Standard retries (with backoff) and short timeouts: a hung endpoint holds a web worker for at most
+# about 2 × 3 s before the reader gets the "try again" page; DynamoDB answers in milliseconds.
 BOTO_CONFIG = BotoConfig(
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "max_attempts": 2},
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=3,
 )
 # The health check answers within about two seconds whatever DynamoDB does: one try, short timeouts.
 HEALTH_BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1, read_timeout=1)
@@ -362,6 +363,19 @@ class BookRepository:
                 if key["book_id"] != COUNTS_SORT_KEY:
                     deleted += 1
         return deleted
+
+    def user_ids_with_books(self) -> set[str]:
+        """Every reader id that has items in the table. A Scan of the whole table: for operator
+        commands only (`flask purge-orphans`), never in a request path."""
+        user_ids: set[str] = set()
+        scan: dict[str, Any] = {"ProjectionExpression": "user_id"}
+        while True:
+            with self._errors("scan user ids"):
+                response = self._table.scan(**scan)
+            user_ids.update(item["user_id"] for item in response["Items"])
+            if "LastEvaluatedKey" not in response:
+                return user_ids
+            scan["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def _keys_of_user(self, user_id: str) -> Iterator[dict[str, str]]:
         query: dict[str, Any] = {

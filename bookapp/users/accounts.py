@@ -117,12 +117,22 @@ def set_disabled(actor: User, user: User, disabled: bool) -> None:
 def delete_account(actor: User, user: User, books: BookRepository) -> int:
     """Delete `user` and all of their books; returns how many books went.
 
-    Books go first: if this is interrupted, the account is still there and deleting it again
-    finishes the job, so no book is left without an owner."""
+    In three steps, each safe to repeat: the account is disabled (its sessions end and it cannot
+    sign in), then its books go, then the account row. If this is interrupted anywhere, the account
+    is still there, disabled, and deleting it again finishes the job; no book is left without an
+    owner (and `flask purge-orphans` finds any that ever are)."""
     if actor.id == user.id:
         raise AccountError("You cannot delete your own account.")
     if user.is_admin and repository.count_admins() <= 1:
         raise AccountError("The last admin cannot be deleted.")
+    begin_deletion(user)
     deleted_books = books.delete_all_for_user(user.books_key)
     repository.remove_user(user)
     return deleted_books
+
+
+def begin_deletion(user: User) -> None:
+    """The first step of deleting an account: nobody can use it from here on."""
+    user.is_disabled = True
+    user.rotate_session_token()
+    repository.save(user)
