@@ -1,13 +1,26 @@
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
 
 STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in Status]
+
+
+class VisibleText:
+    """Refuse text made only of invisible characters (zero-width spaces, direction marks)."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and not any(unicodedata.category(char)[0] not in "CZ" for char in field.data):
+            raise StopValidation(self.message)
 
 
 def _strip(value: str | None) -> str | None:
@@ -21,6 +34,7 @@ class BookFieldsForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the book’s title."),
+            VisibleText("Enter the book’s title."),
             Length(max=TITLE_MAX_LENGTH, message=f"Keep the title under {TITLE_MAX_LENGTH} characters."),
         ],
         render_kw={"autocomplete": "off"},
@@ -30,6 +44,7 @@ class BookFieldsForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter the author."),
+            VisibleText("Enter the author."),
             Length(max=AUTHOR_MAX_LENGTH, message=f"Keep the author under {AUTHOR_MAX_LENGTH} characters."),
         ],
         render_kw={"autocomplete": "off"},
