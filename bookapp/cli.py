@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 
@@ -9,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from bookapp import backup
 from bookapp.books import get_book_repository
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, create_account
@@ -92,6 +94,33 @@ def purge_orphans_command(dry_run: bool) -> None:
             click.echo(f"Deleted {deleted} books of missing user {user_id}.")
 
 
+@click.command("export-data")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_data_command(file: str) -> None:
+    """Write every user (with password hashes) and every book to FILE (JSON). Keep it safe."""
+    data = backup.export_data(get_book_repository())
+    with open(file, "w", encoding="utf-8") as output:
+        json.dump(data, output, ensure_ascii=False, indent=1)
+    os.chmod(file, 0o600)  # it holds password hashes
+    count = sum(len(user["books"]) for user in data["users"])
+    click.echo(f"Exported {len(data['users'])} users and {count} books to {file}.")
+
+
+@click.command("import-data")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_data_command(file: str) -> None:
+    """Restore FILE (from export-data) into this deployment, which must have no users yet."""
+    with open(file, encoding="utf-8") as source:
+        data = json.load(source)
+    try:
+        restored_users, restored_books = backup.import_data(data, get_book_repository())
+    except backup.RestoreRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"Restored {restored_users} users and {restored_books} books from {file}.")
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin_command,
@@ -99,5 +128,7 @@ def init_app(app: Flask) -> None:
         create_books_table_command,
         recount_books_command,
         purge_orphans_command,
+        export_data_command,
+        import_data_command,
     ):
         app.cli.add_command(command)

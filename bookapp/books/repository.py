@@ -364,6 +364,25 @@ class BookRepository:
                     deleted += 1
         return deleted
 
+    def all_for_user(self, user_id: str) -> Iterator[Book]:
+        """Every book of a reader, in no particular order (export); Query pages, never a Scan."""
+        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id)}
+        while True:
+            with self._errors("query all books"):
+                response = self._table.query(**query)
+            yield from (_from_item(item) for item in response["Items"] if item["book_id"] != COUNTS_SORT_KEY)
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def restore(self, books: list[Book]) -> None:
+        """Write books exactly as they were (import into an empty table), then count them."""
+        with self._errors("restore books"), self._table.batch_writer() as batch:
+            for book in books:
+                batch.put_item(Item=_to_item(book))
+        for user_id in {book.user_id for book in books}:
+            self.recount(user_id)
+
     def user_ids_with_books(self) -> set[str]:
         """Every reader id that has items in the table. A Scan of the whole table: for operator
         commands only (`flask purge-orphans`), never in a request path."""

@@ -1,0 +1,76 @@
+"""export-data writes everything to one JSON file; import-data restores it into an empty deployment."""
+
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+from bookapp import create_app
+from bookapp.books import Status, get_book_repository
+from bookapp.books.service import move_book
+from bookapp.config import TestingConfig
+from bookapp.users import repository as users
+from tests.conftest import PASSWORD, Browser
+
+USER_COLUMNS = ("id", "username", "password_hash", "is_admin", "is_disabled", "created_at", "last_sign_in_at")
+
+
+def snapshot(app):
+    """Everything a deployment holds, in comparable form."""
+    with app.app_context():
+        books = get_book_repository()
+        everyone = users.all_users()
+        return {
+            user.username: {
+                "user": {column: getattr(user, column) for column in USER_COLUMNS},
+                "books": sorted(dataclasses.astuple(book) for book in books.all_for_user(user.books_key)),
+                "counts": books.counts(user.books_key),
+            }
+            for user in everyone
+        }
+
+
+def test_export_then_import_into_an_empty_deployment_restores_everything(app, make_user, books, tmp_path, dynalite):
+    make_user("boss", is_admin=True)
+    alice = make_user("alice")
+    bob = make_user("bob")
+    Browser(app).login("alice")  # a last sign-in time to carry over
+    for i in range(25):
+        book = books.add(alice.books_key, f"Alice {i} 📚", "Author", Status.NOT_STARTED, dt.date(2026, 1, 1))
+        if i % 3 == 1:
+            move_book(books, alice.books_key, book.book_id, Status.READING, 1, dt.date(2026, 2, 1))
+        if i % 3 == 2:
+            move_book(books, alice.books_key, book.book_id, Status.FINISHED, 1, dt.date(2026, 3, 1))
+    books.add(bob.books_key, "مئة عام من العزلة", "García Márquez", Status.READING, dt.date(2026, 4, 1))
+    with app.app_context():
+        user = users.find_by_username("bob")
+        user.is_disabled = True
+        users.save(user)
+    original = snapshot(app)
+
+    export_file = tmp_path / "export.json"
+    result = app.test_cli_runner().invoke(args=["export-data", str(export_file)])
+    assert result.exit_code == 0 and "Exported 3 users and 26 books" in result.output
+    assert export_file.stat().st_mode & 0o077 == 0  # not readable by others: it holds password hashes
+    exported = json.loads(export_file.read_text())
+    assert PASSWORD not in export_file.read_text()
+    assert exported["format"] == "bookapp-export"
+
+    fresh = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/fresh.sqlite3",
+            "BOOKS_TABLE": f"fresh-{uuid.uuid4().hex[:8]}",
+        },
+    )
+    runner = fresh.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["create-books-table"]).exit_code == 0
+    restored = runner.invoke(args=["import-data", str(export_file)])
+    assert restored.exit_code == 0, restored.output
+    assert "Restored 3 users and 26 books" in restored.output
+
+    assert snapshot(fresh) == original
+    Browser(fresh).login("alice")  # the same password opens the restored account
+    again = runner.invoke(args=["import-data", str(export_file)])
+    assert again.exit_code != 0 and "already has users" in again.output
