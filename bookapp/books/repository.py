@@ -282,11 +282,17 @@ class BookRepository:
 
     # -- writes ------------------------------------------------------------------------------------
 
-    def add(self, user_id: str, title: str, author: str, status: Status, today: dt.date) -> Book:
-        """A new book on top of `status`, with the dates that arriving in that column implies."""
+    def add(
+        self, user_id: str, title: str, author: str, status: Status, today: dt.date, book_id: str | None = None
+    ) -> Book:
+        """A new book on top of `status`, with the dates that arriving in that column implies.
+
+        `book_id` makes the add idempotent: the add form carries an id made when it was shown, so a
+        double submit (double click, a retry after a network error) finds the book already there and
+        returns it, instead of adding a second one."""
         blank = Book(
             user_id=user_id,
-            book_id=new_book_id(),
+            book_id=book_id if book_id and is_valid_book_id(book_id) else new_book_id(),
             title=title,
             author=author,
             status=Status.NOT_STARTED,
@@ -294,8 +300,13 @@ class BookRepository:
             version=1,
         )
         book = blank.moved_to(status, today) if status != Status.NOT_STARTED else blank
-        with self._errors("add book"):
-            self._table.put_item(Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)")
+        try:
+            with self._errors("add book", translate_conditional=False):
+                self._table.put_item(Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            return self.get(user_id, book.book_id)  # added already, by the first of the submits
         self._adjust_counts(user_id, {status: +1})
         return book
 

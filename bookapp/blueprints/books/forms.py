@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
-from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
+from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, new_book_id
 
 STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in Status]
 
@@ -53,6 +53,8 @@ class BookFieldsForm(FlaskForm):
 
 class AddBookForm(BookFieldsForm):
     status = SelectField("Column", choices=STATUS_CHOICES, default=Status.NOT_STARTED.value)
+    # The new book's id, made when the form is shown: submitting the same form twice adds one book.
+    book_id = HiddenField(default=new_book_id)
 
 
 def version_field() -> IntegerField:

@@ -97,7 +97,9 @@ def add():
             return render_template("books/_add_form.html", add_form=form), 422
         return _render_board(form, 422)
     books = get_book_repository()
-    book = books.add(current_user.books_key, form.title.data, form.author.data, Status(form.status.data), _today())
+    book = books.add(
+        current_user.books_key, form.title.data, form.author.data, Status(form.status.data), _today(), form.book_id.data
+    )
     flash(f"Added “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
