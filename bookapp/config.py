@@ -55,6 +55,8 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SECURITY_HSTS = False
+    # bench/: count DynamoDB calls per request in response headers, and serve /bench/ping.
+    BENCHMARK_MODE = os.environ.get("BENCHMARK_MODE") == "1"
     DEBUG = False
     TESTING = False
 

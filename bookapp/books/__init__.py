@@ -19,9 +19,12 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     """Build the one repository this app uses, from configuration, at start-up."""
-    app.extensions["book_repository"] = BookRepository(
-        table_name=app.config["BOOKS_TABLE"], region_name=app.config["AWS_REGION"]
-    )
+    repository = BookRepository(table_name=app.config["BOOKS_TABLE"], region_name=app.config["AWS_REGION"])
+    app.extensions["book_repository"] = repository
+    if app.config.get("BENCHMARK_MODE"):
+        from bookapp.books import metering
+
+        metering.init_app(app, [repository.client])
 
 
 def get_book_repository() -> BookRepository:

@@ -172,6 +172,11 @@ class BookRepository:
         self._table = self._dynamodb.Table(table_name)
         self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
 
+    @property
+    def client(self) -> Any:
+        """The low-level boto3 client behind the table (for botocore event hooks)."""
+        return self._dynamodb.meta.client
+
     # -- table management (CLI, tests) -------------------------------------------------------------
 
     def create_table(self) -> bool:

@@ -1,0 +1,36 @@
+"""BENCHMARK_MODE: each response says what it asked of DynamoDB (counted by botocore's hooks)."""
+
+import datetime as dt
+
+from bookapp import create_app
+from bookapp.books import Status, get_book_repository
+from bookapp.config import TestingConfig
+from tests.conftest import Browser
+
+
+def test_responses_report_their_dynamodb_calls_only_in_benchmark_mode(app, database_url, make_user):
+    assert "X-DynamoDB-Requests" not in app.test_client().get("/login").headers
+    assert app.test_client().get("/bench/ping").status_code == 404
+
+    bench = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BOOKS_TABLE": app.config["BOOKS_TABLE"],
+            "BENCHMARK_MODE": True,
+            "BOOKS_PAGE_SIZE": 5,
+        },
+    )
+    alice = make_user("alice")
+    with bench.app_context():
+        books = get_book_repository()
+        for i in range(30):
+            books.add(alice.books_key, f"Book {i}", "Author", list(Status)[i % 3], dt.date(2026, 1, 1))
+    reader = Browser(bench)
+    reader.login("alice")
+    board = reader.get("/")
+    assert board.headers["X-DynamoDB-Requests"] == "4"
+    assert board.headers["X-DynamoDB-Operations"] == "GetItem,Query,Query,Query"
+    assert int(board.headers["X-DynamoDB-Items"]) == 3 * 6 + 1  # a page of 5 (+1 to see if more) per column
+    assert float(board.headers["X-DynamoDB-Capacity"]) > 0
+    assert bench.test_client().get("/bench/ping").get_data(as_text=True) == "pong"
