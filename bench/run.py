@@ -1,0 +1,385 @@
+"""Benchmark: what a board, a move and an add cost as a library grows, printed as one table.
+
+    .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
+    .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
+
+Seeds one reader per library size (books spread over the three columns) into dynalite and a
+throwaway MariaDB database, runs the app under gunicorn as the Procfile does (BENCHMARK_MODE on, so
+each response reports its DynamoDB calls), and measures from this separate client process. Prints
+each target as MET or MISSED; exits 0 either way (a benchmark reports, the tests judge).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import secrets
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+PASSWORD = "benchmark passphrase 42"  # noqa: S105  (a throwaway account in a throwaway database)
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+BOOK = re.compile(r'id="book-([0-9A-Z]{26})"[^>]*data-version="(\d+)"')
+ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Session:
+    """A signed-in reader on one keep-alive connection."""
+
+    def __init__(self, port: int, username: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        page = self.request("GET", "/login").body
+        self.request("POST", "/login", {"username": username, "password": PASSWORD, "csrf_token": csrf(page)})
+        self.csrf = csrf(self.request("GET", "/").body)
+
+    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+        headers = {"Cookie": self.cookie, **(headers or {})}
+        body = urllib.parse.urlencode(form) if form is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # gunicorn closes idle keep-alive connections after a few seconds: open a new one.
+            self.connection.close()
+            started = time.perf_counter()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        data = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return Result(response.status, data.decode(), dict(response.getheaders()), elapsed, len(data))
+
+    def htmx(self, path: str, form: dict):
+        return self.request("POST", path, form, {"HX-Request": "true", "X-CSRFToken": self.csrf})
+
+
+class Result:
+    def __init__(self, status, body, headers, ms, size):
+        self.status, self.body, self.headers, self.ms, self.size = status, body, headers, ms, size
+
+
+def csrf(page: str) -> str:
+    return CSRF.search(page).group(1)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def seed(environment: dict, sizes: list[int]) -> None:
+    """Schema, table, and one reader per library size, their books written in batches."""
+    import datetime as dt
+
+    from flask_migrate import upgrade
+
+    from bookapp import create_app
+    from bookapp.books import Book, Status, get_book_repository
+    from bookapp.books.model import new_book_id, new_column_rank
+    from bookapp.config import TestingConfig
+    from bookapp.users.accounts import create_account
+
+    app = create_app(
+        TestingConfig,
+        {"SQLALCHEMY_DATABASE_URI": environment["DATABASE_URL"], "BOOKS_TABLE": environment["BOOKS_TABLE"]},
+    )
+    with app.app_context():
+        upgrade()
+        books = get_book_repository()
+        books.create_table()
+        for size in sizes:
+            user = create_account(f"reader{size}", PASSWORD, is_admin=False)
+            statuses = list(Status)
+            library = [
+                Book(
+                    user_id=user.books_key,
+                    book_id=new_book_id(),
+                    title=f"Benchmark book {i}",
+                    author="Author",
+                    status=statuses[i % 3],
+                    column_rank=new_column_rank(),
+                    version=1,
+                    started_on=dt.date(2026, 1, 1) if i % 3 else None,
+                    finished_on=dt.date(2026, 2, 1) if i % 3 == 2 else None,
+                )
+                for i in range(size)
+            ]
+            books.restore(library)
+
+
+def throughput(port: int, path: str, session_cookie: str, clients: int, seconds: float) -> float:
+    """Requests per second that `clients` keep-alive connections get through in `seconds`."""
+    counts = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def hammer(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            connection.request("GET", path, headers={"Cookie": session_cookie})
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[index] += 1
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds
+
+
+def worker_peak_rss_mb(master_pid: int) -> float:
+    peaks = []
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        status = Path(f"/proc/{child}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(peaks)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark the board, moves and adds.")
+    parser.add_argument("--quick", action="store_true", help="10 and 1,000 books, fewer samples")
+    parser.add_argument("--mysql", default="mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4")
+    args = parser.parse_args()
+    sizes = [10, 1_000] if args.quick else [10, 1_000, 10_000]
+    samples = 20 if args.quick else 100
+    load_seconds = 3 if args.quick else 10
+
+    database = f"bookapp_bench_{uuid.uuid4().hex[:8]}"
+    server = create_engine(make_url(args.mysql).set(database=""))
+    with server.begin() as connection:
+        connection.execute(text(f"CREATE DATABASE {database} CHARACTER SET utf8mb4"))
+    dynalite_port, app_port = free_port(), free_port()
+    environment = {
+        **os.environ,
+        "PATH": f"{BIN}:{os.environ['PATH']}",
+        "BOOKAPP_CONFIG": "production",
+        "BENCHMARK_MODE": "1",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": make_url(args.mysql).set(database=database).render_as_string(hide_password=False),
+        "BOOKS_TABLE": f"books-bench-{uuid.uuid4().hex[:8]}",
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynalite_port}",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_REGION": "us-east-1",
+        "PORT": str(app_port),
+        "SESSION_COOKIE_SECURE": "0",
+        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update({k: v for k, v in environment.items() if k.startswith(("AWS_", "BOOKS_", "DATABASE_"))})
+    work = Path(tempfile.mkdtemp(prefix="bookapp-bench-"))
+    dynalite = subprocess.Popen(
+        [
+            str(ROOT / "node_modules/.bin/dynalite"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(dynalite_port),
+            "--createTableMs",
+            "0",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    gunicorn = None
+    try:
+        time.sleep(0.5)
+        started = time.monotonic()
+        seed(environment, sizes)
+        print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        command = shlex.split((ROOT / "Procfile").read_text().split("web:", 1)[1].strip())
+        with open(work / "gunicorn.log", "w") as log:
+            gunicorn = subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", app_port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        return measure(app_port, sizes, samples, load_seconds, gunicorn.pid)
+    finally:
+        if gunicorn and gunicorn.poll() is None:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            gunicorn.wait(timeout=30)
+        dynalite.terminate()
+        dynalite.wait(timeout=10)
+        with server.begin() as connection:
+            connection.execute(text(f"DROP DATABASE {database}"))
+        server.dispose()
+
+
+def measure(port: int, sizes: list[int], samples: int, load_seconds: float, master_pid: int) -> int:
+    rows: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
+    board_p50 = {}
+    board_calls = {}
+    sessions = {size: Session(port, f"reader{size}") for size in sizes}
+    for size, session in sessions.items():
+        results = [session.request("GET", "/") for _ in range(samples)]
+        assert all(r.status == 200 for r in results), {r.status for r in results}
+        times = [r.ms for r in results]
+        board_p50[size] = statistics.median(times)
+        last = results[-1].headers
+        board_calls[size] = (last["X-DynamoDB-Operations"], last["X-DynamoDB-Items"], last["X-DynamoDB-Capacity"])
+        rows.append(
+            (
+                f"board GET / ({size:,} books) p50 / p95",
+                f"{board_p50[size]:.1f} / {percentile(times, 0.95):.1f} ms",
+                "",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"  DynamoDB per board view ({size:,})",
+                f"{last['X-DynamoDB-Requests']} requests ({last['X-DynamoDB-Operations']}), "
+                f"{last['X-DynamoDB-Items']} items, {last['X-DynamoDB-Capacity']} RCU",
+                "≤ 4 requests, no Scan",
+                verdict(int(last["X-DynamoDB-Requests"]) <= 4 and "Scan" not in last["X-DynamoDB-Operations"]),
+            )
+        )
+    largest, smallest = max(sizes), min(sizes)
+    ratio = board_p50[largest] / board_p50[smallest]
+    rows.append((f"board p50 {largest:,} ÷ {smallest:,} books", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5)))
+
+    session = sessions[1_000]
+    page = session.request("GET", "/").body
+    cards = BOOK.findall(page)
+    move_times, move_bodies, move_ops = [], [], ""
+    statuses = ["reading", "finished", "not_started"]
+    for index in range(min(samples, len(cards))):
+        book_id, version = cards[index]
+        result = session.htmx(f"/books/{book_id}/move", {"status": statuses[index % 2], "version": version})
+        assert result.status == 200, result.status
+        move_times.append(result.ms)
+        move_bodies.append(result.body.encode())
+        move_ops = result.headers["X-DynamoDB-Operations"]
+    rows.append(
+        (
+            "move (htmx POST) p50 / p95",
+            f"{statistics.median(move_times):.1f} / {percentile(move_times, 0.95):.1f} ms",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "  DynamoDB per move",
+            move_ops,
+            "1 conditional UpdateItem + ≤ 1 read",
+            verdict(move_ops in ("UpdateItem", "GetItem,UpdateItem")),
+        )
+    )
+    fragment = max(move_bodies, key=len)
+    rows.append(
+        (
+            "  htmx move response",
+            f"{len(fragment):,} B ({len(gzip.compress(fragment)):,} B gzip)",
+            "≤ 2 KB",
+            verdict(len(fragment) <= 2048),
+        )
+    )
+    add_times = []
+    for index in range(samples):
+        result = session.htmx("/books", {"title": f"Added {index}", "author": "Bench", "status": "reading"})
+        assert result.status == 200, result.status
+        add_times.append(result.ms)
+    rows.append(
+        (
+            "add (htmx POST) p50 / p95",
+            f"{statistics.median(add_times):.1f} / {percentile(add_times, 0.95):.1f} ms",
+            "",
+            "",
+        )
+    )
+
+    board = sessions[largest].request("GET", "/", headers={"Accept-Encoding": "gzip"})
+    html_gzip = len(gzip.compress(board.body.encode()))
+    assets = sorted(set(ASSET.findall(board.body)))
+    asset_raw, asset_gzip, served_compressed, cache_ok = 0, 0, True, True
+    for asset in assets:
+        result = session.request("GET", asset, headers={"Accept-Encoding": "gzip"})
+        asset_raw += result.size
+        asset_gzip += len(gzip.compress(result.body.encode()))
+        served_compressed &= result.headers.get("Content-Encoding") == "gzip"
+        cache_ok &= "max-age=31536000" in result.headers.get("Cache-Control", "")
+    first_load = html_gzip + asset_gzip
+    rows.append((f"full board page ({largest:,} books)", f"{board.size:,} B ({html_gzip:,} B gzip)", "", ""))
+    rows.append(
+        (
+            "first page load, all assets gzip",
+            f"{first_load / 1024:.0f} KB ({len(assets)} assets, {asset_raw / 1024:.0f} KB raw)",
+            "≤ 120 KB",
+            verdict(first_load <= 120 * 1024),
+        )
+    )
+    rows.append(
+        (
+            "static served compressed, cached 1 year",
+            f"compressed: {served_compressed}, long cache: {cache_ok}",
+            "both",
+            verdict(served_compressed and cache_ok),
+        )
+    )
+
+    board_rps = throughput(port, "/", sessions[1_000].cookie, 10, load_seconds)
+    ceiling = throughput(port, "/bench/ping", sessions[1_000].cookie, 10, load_seconds)
+    rows.append(("throughput, 10 clients: board (1,000)", f"{board_rps:.0f} req/s", "", ""))
+    rows.append(("throughput, 10 clients: bare route", f"{ceiling:.0f} req/s", "", ""))
+    rows.append(("  board ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5)))
+    rss = worker_peak_rss_mb(master_pid)
+    rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
+
+    libraries = ", ".join(f"{size:,}" for size in sizes)
+    print(f"Benchmark on {os.cpu_count()} CPUs, libraries of {libraries} books, {samples} samples each")
+    width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
+    print(f"{'measure':<{width}}  {'value':<{value_width}}  {'target':<36}  result")
+    for name, value, target, result in rows:
+        print(f"{name:<{width}}  {value:<{value_width}}  {target:<36}  {result}")
+    missed = [row[0].strip() for row in rows if row[3] == "MISSED"]
+    print(f"targets missed: {len(missed)}" + (f" ({'; '.join(missed)})" if missed else ""))
+    return 0
+
+
+def verdict(met: bool) -> str:
+    return "MET" if met else "MISSED"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
