@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete
+from sqlalchemy import create_engine, delete, text
+from sqlalchemy.engine import make_url
 
 from bookapp import create_app
 from bookapp.books import get_book_repository
@@ -88,6 +89,26 @@ def database_url(tmp_path_factory, dynalite):
     with app.app_context():
         upgrade()
     return url
+
+
+@pytest.fixture
+def mariadb():
+    """A throwaway database on MariaDB (the suite's server, or the local one at 127.0.0.1:3306), for
+    tests about MySQL itself; used in the SQLite pass too. Yields (server engine, database URL)."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("mysql"):
+        base = "mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4"
+    name = f"bookapp_throwaway_{uuid.uuid4().hex[:8]}"
+    server = create_engine(make_url(base).set(database=""))
+    try:
+        with server.begin() as connection:
+            connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
+    except Exception as error:  # a missing service is a failure, never a skip
+        pytest.fail(f"MariaDB is not answering at {make_url(base).host}:3306 ({error}); run scripts/test")
+    yield server, make_url(base).set(database=name).render_as_string(hide_password=False)
+    with server.begin() as connection:
+        connection.execute(text(f"DROP DATABASE {name}"))
+    server.dispose()
 
 
 @pytest.fixture

@@ -17,33 +17,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from tests.conftest import ROOT, free_port, start_dynalite, wait_for_port
 
 BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "gunicorn check passphrase 1"
-
-
-@pytest.fixture
-def mariadb_url():
-    """A throwaway database on the MariaDB server (the suite's, or the local one at 127.0.0.1:3306)."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("mysql"):
-        base = "mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4"
-    name = f"bookapp_gunicorn_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(base).set(database=""))
-    try:
-        with server.begin() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    except Exception as error:  # a missing service is a failure, never a skip
-        pytest.fail(f"MariaDB is not answering at {make_url(base).host}:3306 ({error}); run scripts/test")
-    yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    with server.begin() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
-    server.dispose()
 
 
 def procfile_command() -> str:
@@ -74,7 +51,8 @@ class Client:
         return status, body
 
 
-def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb_url, tmp_path):
+def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb, tmp_path):
+    _, mariadb_url = mariadb
     dynalite_port, app_port = free_port(), free_port()
     dynalite = start_dynalite(dynalite_port)
     environment = {

@@ -2,7 +2,6 @@
 and the app recovers by itself when the service is back."""
 
 import datetime as dt
-import os
 import socket
 import threading
 import time
@@ -10,7 +9,7 @@ import uuid
 
 import boto3
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bookapp import create_app
@@ -125,32 +124,13 @@ def test_a_hung_dynamodb_endpoint_holds_a_request_for_seconds_not_minutes(app, m
     assert took < 12, f"a hung DynamoDB held the request for {took:.1f}s"
 
 
-@pytest.fixture
-def mariadb_database():
-    """A throwaway database on the local MariaDB (also in the SQLite pass: this is about MySQL)."""
-    base = os.environ.get("TEST_DATABASE_URL", "")
-    if not base.startswith("mysql"):
-        base = "mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4"
-    name = f"bookapp_drop_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(base).set(database=""))
-    try:
-        with server.begin() as connection:
-            connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4"))
-    except Exception as error:  # a missing service is a failure, never a skip
-        pytest.fail(f"MariaDB is not answering ({error}); run scripts/test")
-    yield server, make_url(base).set(database=name).render_as_string(hide_password=False)
-    with server.begin() as connection:
-        connection.execute(text(f"DROP DATABASE {name}"))
-    server.dispose()
-
-
-def test_killed_mysql_connections_do_not_cause_errors(mariadb_database, dynalite):
+def test_killed_mysql_connections_do_not_cause_errors(mariadb, dynalite):
     from flask_migrate import upgrade
 
     from bookapp.extensions import db
     from bookapp.users.accounts import create_account
 
-    server, url = mariadb_database
+    server, url = mariadb
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
