@@ -13,47 +13,112 @@
     messages.replaceChildren(alert);
   }
 
+  function focusOn(target) {
+    if (!target.matches("button, a, input, select, textarea")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
+  }
+
   // -- focus: the server names the element to focus after a swap --------------------------------
   document.body.addEventListener("bookapp:focus", function (event) {
     var target = document.querySelector(event.detail.value);
     if (target) {
-      if (!target.matches("button, a, input, select, textarea")) {
-        target.setAttribute("tabindex", "-1");
-      }
-      target.focus();
+      focusOn(target);
     }
   });
 
+  // -- focus after a confirmed delete: the card (and the focused link in it) is gone, so the focus
+  // goes to the card that took its place, else the one above it, else the column's heading. -------
+  function focusAfterRemoval(opener) {
+    var card = opener.closest(".book-card");
+    if (!card) {
+      return;
+    }
+    var next = card.nextElementSibling;
+    var previous = card.previousElementSibling;
+    var column = card.closest(".board-column");
+    var heading = column ? column.querySelector("h2") : null;
+    function onDone(event) {
+      if (!event.detail.requestConfig || event.detail.requestConfig.elt !== opener) {
+        return;
+      }
+      document.body.removeEventListener("htmx:afterSettle", onDone);
+      if (document.body.contains(card)) {
+        return; // not deleted (an error): the card and its link are still there
+      }
+      var candidates = [next, previous, heading];
+      for (var i = 0; i < candidates.length; i += 1) {
+        var candidate = candidates[i];
+        if (candidate && document.body.contains(candidate) && candidate.matches(".book-card, h2")) {
+          focusOn(candidate);
+          return;
+        }
+      }
+    }
+    document.body.addEventListener("htmx:afterSettle", onDone);
+  }
+
   // -- confirmation in a Bootstrap dialog instead of the browser's confirm() ---------------------
+  // One question at a time: `asking` is the request waiting for an answer. The listeners are set
+  // up once, and a dialog's closing is told apart from the next one's opening: the "hidden" event
+  // of a dialog that was just confirmed can arrive after the next question was asked (Bootstrap
+  // fades the backdrop out first), and must not touch that next question.
   var dialog = document.getElementById("confirm-dialog");
+  var asking = null; // {issueRequest, opener}
+  var dismissed = null; // the question whose dialog is closing without a confirmation
+  var closing = false; // Bootstrap ignores show() until a closing dialog is hidden
+  var showWhenClosed = false;
+
+  if (dialog && window.bootstrap) {
+    var modal = window.bootstrap.Modal.getOrCreateInstance(dialog);
+    dialog.querySelector("[data-confirm]").addEventListener("click", function () {
+      var question = asking;
+      if (!question) {
+        return;
+      }
+      asking = null;
+      modal.hide();
+      if (question.opener && question.opener.closest) {
+        focusAfterRemoval(question.opener);
+      }
+      question.issueRequest(true);
+    });
+    dialog.addEventListener("show.bs.modal", function () {
+      dismissed = null;
+    });
+    dialog.addEventListener("hide.bs.modal", function () {
+      closing = true;
+      dismissed = asking; // closed with Cancel, the close button, Escape or a click outside
+      asking = null;
+    });
+    dialog.addEventListener("hidden.bs.modal", function () {
+      closing = false;
+      var question = dismissed;
+      dismissed = null;
+      if (question && question.opener && document.body.contains(question.opener)) {
+        question.opener.focus();
+      }
+      if (showWhenClosed) {
+        showWhenClosed = false;
+        modal.show();
+      }
+    });
+  }
+
   document.body.addEventListener("htmx:confirm", function (event) {
     var question = event.detail.question;
     if (!question || !dialog || !window.bootstrap) {
       return; // htmx falls back to window.confirm
     }
     event.preventDefault();
-    var opener = document.activeElement;
-    var confirmed = false;
-    var confirmButton = dialog.querySelector("[data-confirm]");
+    asking = { issueRequest: event.detail.issueRequest, opener: document.activeElement };
     dialog.querySelector("[data-question]").textContent = question;
-    var modal = window.bootstrap.Modal.getOrCreateInstance(dialog);
-    function onConfirm() {
-      confirmed = true;
-      modal.hide();
-      event.detail.issueRequest(true);
+    if (closing) {
+      showWhenClosed = true;
+    } else {
+      window.bootstrap.Modal.getOrCreateInstance(dialog).show();
     }
-    confirmButton.addEventListener("click", onConfirm);
-    dialog.addEventListener(
-      "hidden.bs.modal",
-      function () {
-        confirmButton.removeEventListener("click", onConfirm);
-        if (!confirmed && opener && document.body.contains(opener)) {
-          opener.focus();
-        }
-      },
-      { once: true }
-    );
-    modal.show();
   });
 
   // -- drag and drop between and within columns --------------------------------------------------
@@ -75,6 +140,9 @@
       return;
     }
     pendingDrops.delete(card);
+    // oldIndex counts the list's children without the card (SortableJS took it out to drag it):
+    // take it out again before counting, or a card dropped lower in its own list stays there.
+    card.remove();
     drop.from.insertBefore(card, drop.from.children[drop.oldIndex] || null);
   }
 
@@ -83,7 +151,9 @@
     if (event.from === event.to && event.oldIndex === event.newIndex) {
       return;
     }
-    pendingDrops.set(card, { from: event.from, oldIndex: event.oldIndex });
+    pendingDrops.set(card, { from: event.from, oldIndex: event.oldIndex, told: false });
+    // The returned promise rejects when the server does not answer; htmx:afterRequest handles
+    // that below, so the rejection is not left unhandled.
     window.htmx.ajax("POST", card.dataset.moveUrl, {
       source: card,
       target: card,
@@ -95,8 +165,27 @@
         above: neighbourRank(card, "previousElementSibling"),
         below: neighbourRank(card, "nextElementSibling"),
       },
-    });
+    }).catch(function () {});
   }
+
+  // An error answer to a drop: htmx sends it to #messages (base.html's responseHandling), but the
+  // swap given to htmx.ajax above ("outerHTML", meant for the card) would win over that and
+  // replace the live region itself. The app's own error message goes inside the region instead;
+  // anything else (a proxy's error page, an empty body) is not shown, the card's own message is.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    var card = detail.requestConfig && detail.requestConfig.elt;
+    var drop = card && pendingDrops.get(card);
+    if (!drop || !detail.isError) {
+      return;
+    }
+    if (/data-error-code=/.test(detail.serverResponse || "")) {
+      detail.swapOverride = "innerHTML";
+      drop.told = true;
+    } else {
+      detail.shouldSwap = false;
+    }
+  });
 
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var card = event.detail.elt;
@@ -108,9 +197,12 @@
         pendingDrops.delete(card); // the server sent the card's current state in its place
         return;
       }
+      var told = pendingDrops.get(card).told;
       putBack(card);
       if (!event.detail.xhr || event.detail.xhr.status === 0) {
         say("The move could not be saved: the server did not answer. The card is back where it was.");
+      } else if (!told) {
+        say("The move could not be saved (error " + event.detail.xhr.status + "). The card is back where it was.");
       }
     } else {
       pendingDrops.delete(card);

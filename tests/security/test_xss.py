@@ -215,16 +215,18 @@ class AttributeReader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.confirms: list[str] = []
-        self.scripts = 0
+        self.scripts: list[str | None] = []  # their src attributes
 
     def handle_starttag(self, tag, attrs):
         if tag == "script":
-            self.scripts += 1
+            self.scripts.append(dict(attrs).get("src"))
         self.confirms += [value for name, value in attrs if name == "hx-confirm"]
 
 
 def test_a_title_that_closes_a_script_is_escaped_inside_hx_confirm(reader, books, app):
     title = "</script><script>alert(1)</script>"
+    clean = AttributeReader()
+    clean.feed(text(reader.get("/")))
     books.add(books_key(app, "alice"), title, '"><img src=x onerror=alert(2)>', Status.READING, dt.date(2026, 1, 1))
 
     page = text(reader.get("/"))
@@ -237,7 +239,8 @@ def test_a_title_that_closes_a_script_is_escaped_inside_hx_confirm(reader, books
     parsed = AttributeReader()
     parsed.feed(page)
     assert parsed.confirms == [f'Delete “{title}” by "><img src=x onerror=alert(2)>? This cannot be undone.']
-    assert parsed.scripts == 2  # htmx and Bootstrap, nothing injected
+    assert parsed.scripts == clean.scripts  # the page's own scripts, nothing injected
+    assert all(src and src.startswith("/static/") for src in parsed.scripts)
 
 
 # -- usernames ---------------------------------------------------------------------------------------

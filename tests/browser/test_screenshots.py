@@ -1,0 +1,85 @@
+"""Screenshots of the main pages with a realistic board, for the docs and for looking at a change.
+
+They go to the folder named by SCREENSHOTS_DIR (default `test-artifacts/screenshots`, ignored by
+git). `SCREENSHOTS_DIR=docs/screenshots pytest tests/browser/test_screenshots.py` refreshes the committed
+ones in docs/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.board_helpers import shelve_reading_list
+from tests.browser.test_board_flow import expect_counts, sign_in
+from tests.conftest import ROOT
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users"]
+
+
+def screenshots_dir() -> Path:
+    folder = Path(os.environ.get("SCREENSHOTS_DIR") or "test-artifacts/screenshots")
+    folder = folder if folder.is_absolute() else ROOT / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def shoot(page: Page, folder: Path, name: str, full_page: bool = True, height: int | None = None) -> Path:
+    """A PNG of the page: all of it, the viewport, or its top `height` pixels."""
+    path = folder / f"{name}.png"
+    clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height} if height else None
+    page.screenshot(path=path, full_page=full_page, clip=clip, animations="disabled", caret="hide")
+    return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_screenshots(new_page, make_user, books):
+    folder = screenshots_dir()
+    grace = make_user("grace", is_admin=True)
+    for username in ("ada", "margaret", "linus", "barbara"):
+        make_user(username)
+    shelve_reading_list(books, grace.books_key)
+
+    login = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
+    login.goto("/login")
+    expect(login.get_by_role("button", name="Sign in")).to_be_visible()
+    shoot(login, folder, "login", full_page=False)
+
+    for scheme in ("light", "dark"):
+        page = new_page(viewport=DESKTOP, color_scheme=scheme, reduced_motion="reduce")
+        sign_in(page, "grace")
+        expect_counts(page, 3, 2, 4)
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+        shoot(page, folder, f"board-{scheme}")
+
+    phone = new_page(viewport=PHONE, color_scheme="light", reduced_motion="reduce", device_scale_factor=2)
+    sign_in(phone, "grace")
+    expect_counts(phone, 3, 2, 4)
+    # The top of the stacked columns: the first one whole, the next one starting below it.
+    shoot(phone, folder, "board-mobile", height=1240)
+
+    # The admin list: one disabled account, sign-ins recorded for those who signed in.
+    for username in ("ada", "margaret", "barbara"):
+        other = new_page()
+        sign_in(other, username)
+    admin = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
+    sign_in(admin, "grace")
+    admin.goto("/admin/users")
+    admin.get_by_role("button", name="Disable linus").click()
+    expect(admin.locator("#messages")).to_contain_text("“linus” is disabled.")
+    admin.goto("/admin/users")  # the list without the message
+    expect(admin.get_by_text("Disabled", exact=True)).to_be_visible()
+    shoot(admin, folder, "admin-users", full_page=False)
+
+    for name in NAMES:
+        width, height = png_size(folder / f"{name}.png")
+        assert width >= 375 and height >= 600, f"{name}.png is {width}×{height}"
