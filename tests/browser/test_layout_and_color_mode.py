@@ -103,13 +103,13 @@ def test_phone_board_stacks_the_columns_and_never_scrolls_sideways(phone: Page, 
 def test_phone_admin_pages_never_scroll_sideways(phone: Page, make_user):
     page = phone
     make_user("boss", is_admin=True)
-    make_user("a" * 64)  # the longest username there can be
+    longest = make_user("a" * 64)  # the longest username there can be
     sign_in(page, "boss")
     for path, label in [
         ("/admin/users", "the users list"),
         ("/admin/users/new", "the new user page"),
-        ("/admin/users/2/password", "the new password page"),
-        ("/admin/users/2/delete", "the delete user page"),
+        (f"/admin/users/{longest.id}/password", "the new password page"),
+        (f"/admin/users/{longest.id}/delete", "the delete user page"),
     ]:
         page.goto(path)
         expect(page.locator("main h1")).to_be_visible()
