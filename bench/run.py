@@ -16,36 +16,23 @@ import gzip
 import http.client
 import os
 import re
-import secrets
-import shlex
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BIN = Path(sys.executable).parent
+
+from loadtest.stack import Stack  # noqa: E402  (after the path is set)
+
 PASSWORD = "benchmark passphrase 42"  # noqa: S105  (a throwaway account in a throwaway database)
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CARD = re.compile(r'id="book-([0-9A-Z]{26})"[^>]*data-version="(\d+)".*?status-badge status-(\w+)"', re.DOTALL)
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Session:
@@ -98,26 +85,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def seed(environment: dict, sizes: list[int]) -> None:
-    """Schema, table, and one reader per library size, their books written in batches."""
+def seed(app, sizes: list[int]) -> None:
+    """One reader per library size, their books written in batches."""
     import datetime as dt
 
-    from flask_migrate import upgrade
-
-    from bookapp import create_app
     from bookapp.books import Book, Status, get_book_repository
     from bookapp.books.model import new_book_id, new_column_rank
-    from bookapp.config import TestingConfig
     from bookapp.users.accounts import create_account
 
-    app = create_app(
-        TestingConfig,
-        {"SQLALCHEMY_DATABASE_URI": environment["DATABASE_URL"], "BOOKS_TABLE": environment["BOOKS_TABLE"]},
-    )
     with app.app_context():
-        upgrade()
         books = get_book_repository()
-        books.create_table()
         for size in sizes:
             user = create_account(f"reader{size}", PASSWORD, is_admin=False)
             statuses = list(Status)
@@ -177,71 +154,13 @@ def main() -> int:
     samples = 20 if args.quick else 100
     load_seconds = 3 if args.quick else 10
 
-    database = f"bookapp_bench_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(args.mysql).set(database=""))
-    with server.begin() as connection:
-        connection.execute(text(f"CREATE DATABASE {database} CHARACTER SET utf8mb4"))
-    dynalite_port, app_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "PATH": f"{BIN}:{os.environ['PATH']}",
-        "BOOKAPP_CONFIG": "production",
-        "BENCHMARK_MODE": "1",
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": make_url(args.mysql).set(database=database).render_as_string(hide_password=False),
-        "BOOKS_TABLE": f"books-bench-{uuid.uuid4().hex[:8]}",
-        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynalite_port}",
-        "AWS_ACCESS_KEY_ID": "bench",
-        "AWS_SECRET_ACCESS_KEY": "bench",
-        "AWS_REGION": "us-east-1",
-        "PORT": str(app_port),
-        "SESSION_COOKIE_SECURE": "0",
-        "LOGIN_RATE_LIMIT": "100000 per minute",
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update({k: v for k, v in environment.items() if k.startswith(("AWS_", "BOOKS_", "DATABASE_"))})
     work = Path(tempfile.mkdtemp(prefix="bookapp-bench-"))
-    dynalite = subprocess.Popen(
-        [
-            str(ROOT / "node_modules/.bin/dynalite"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(dynalite_port),
-            "--createTableMs",
-            "0",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    gunicorn = None
-    try:
-        time.sleep(0.5)
+    with Stack(args.mysql, "bench", {"BENCHMARK_MODE": "1"}) as stack:
         started = time.monotonic()
-        seed(environment, sizes)
+        seed(stack.prepared_app(), sizes)
         print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
-        command = shlex.split((ROOT / "Procfile").read_text().split("web:", 1)[1].strip())
-        with open(work / "gunicorn.log", "w") as log:
-            gunicorn = subprocess.Popen(
-                command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", app_port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        return measure(app_port, sizes, samples, load_seconds, gunicorn.pid)
-    finally:
-        if gunicorn and gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            gunicorn.wait(timeout=30)
-        dynalite.terminate()
-        dynalite.wait(timeout=10)
-        with server.begin() as connection:
-            connection.execute(text(f"DROP DATABASE {database}"))
-        server.dispose()
+        stack.start_app(work / "gunicorn.log")
+        return measure(stack.app_port, sizes, samples, load_seconds, stack.gunicorn.pid)
 
 
 def measure(port: int, sizes: list[int], samples: int, load_seconds: float, master_pid: int) -> int:

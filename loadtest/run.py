@@ -12,44 +12,20 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import secrets
-import shlex
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BIN = Path(sys.executable).parent
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 30) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own loopback server)
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer within {timeout}s")
+from bookapp.users.accounts import create_account  # noqa: E402  (after the path is set)
+from loadtest.stack import BIN, Stack  # noqa: E402
 
 
 def main() -> int:
@@ -60,124 +36,33 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bookapp-load-"))
-    database = f"bookapp_load_{uuid.uuid4().hex[:8]}"
-    server = create_engine(make_url(args.mysql).set(database=""))
-    with server.begin() as connection:
-        connection.execute(text(f"CREATE DATABASE {database} CHARACTER SET utf8mb4"))
-    dynalite_port, app_port = free_port(), free_port()
     password = "load test passphrase " + secrets.token_hex(4)
     usernames = [f"reader{i:03}" for i in range(args.users)]
-    environment = {
-        **os.environ,
-        "PATH": f"{BIN}:{os.environ['PATH']}",
-        "BOOKAPP_CONFIG": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": make_url(args.mysql).set(database=database).render_as_string(hide_password=False),
-        "BOOKS_TABLE": f"books-load-{uuid.uuid4().hex[:8]}",
-        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynalite_port}",
-        "AWS_ACCESS_KEY_ID": "load",
-        "AWS_SECRET_ACCESS_KEY": "load",
-        "AWS_REGION": "us-east-1",
-        "PORT": str(app_port),
-        "SESSION_COOKIE_SECURE": "0",
-        "LOGIN_RATE_LIMIT": "100000 per minute",  # every simulated reader signs in from 127.0.0.1
-        "LOG_LEVEL": "WARNING",
+    locust_environment = {
         "LOAD_PASSWORD": password,
         "LOAD_USERNAMES": ",".join(usernames),
         "LOAD_ACKNOWLEDGED_FILE": str(work / "acknowledged.json"),
     }
-    os.environ.update({k: v for k, v in environment.items() if k.startswith(("AWS_", "BOOK", "DATABASE", "SECRET"))})
-    processes: list[subprocess.Popen] = []
-    try:
-        processes.append(
-            subprocess.Popen(
-                [
-                    str(ROOT / "node_modules/.bin/dynalite"),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(dynalite_port),
-                    "--createTableMs",
-                    "0",
-                ],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        time.sleep(0.5)
-        prepare(environment, usernames, password)
-        procfile = (ROOT / "Procfile").read_text().split("web:", 1)[1].strip()
-        gunicorn_log = open(work / "gunicorn.log", "w")  # noqa: SIM115 (closed with the process)
-        processes.append(
-            subprocess.Popen(
-                shlex.split(procfile),
-                cwd=ROOT,
-                env=environment,
-                stdout=gunicorn_log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-        wait_for(f"http://127.0.0.1:{app_port}/healthz")
+    with Stack(args.mysql, "load", locust_environment) as stack:
+        app = stack.prepared_app()
+        with app.app_context():
+            for username in usernames:
+                create_account(username, password, is_admin=False)
+        stack.start_app(work / "gunicorn.log")
         started = time.monotonic()
         locust = subprocess.run(
-            [
-                str(BIN / "locust"),
-                "-f",
-                str(ROOT / "loadtest/locustfile.py"),
-                "--headless",
-                "-u",
-                str(args.users),
-                "-r",
-                str(args.users),
-                "-t",
-                f"{args.seconds}s",
-                "--host",
-                f"http://127.0.0.1:{app_port}",
-                "--csv",
-                str(work / "stats"),
-                "--only-summary",
-                "--stop-timeout",
-                "10",
-            ],
+            [str(BIN / "locust"), "-f", str(ROOT / "loadtest/locustfile.py"), "--headless"]
+            + ["-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s"]
+            + ["--host", f"http://127.0.0.1:{stack.app_port}", "--csv", str(work / "stats")]
+            + ["--only-summary", "--stop-timeout", "10"],
             cwd=ROOT,
-            env=environment,
+            env=stack.environment,
             capture_output=True,
             text=True,
             check=False,
         )
         elapsed = time.monotonic() - started
-        return report(work, args, elapsed, locust, environment)
-    finally:
-        for process in reversed(processes):
-            if process.poll() is None and process is processes[0]:
-                process.terminate()  # dynalite
-            elif process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)  # gunicorn and its workers
-            process.wait(timeout=30)
-        with server.begin() as connection:
-            connection.execute(text(f"DROP DATABASE {database}"))
-        server.dispose()
-
-
-def prepare(environment: dict, usernames: list[str], password: str) -> None:
-    """Schema, table and reader accounts, made the way an operator would (migrations, CLI code)."""
-    from flask_migrate import upgrade
-
-    from bookapp import create_app
-    from bookapp.books import get_book_repository
-    from bookapp.config import TestingConfig
-    from bookapp.users.accounts import create_account
-
-    app = create_app(
-        TestingConfig,
-        {"SQLALCHEMY_DATABASE_URI": environment["DATABASE_URL"], "BOOKS_TABLE": environment["BOOKS_TABLE"]},
-    )
-    with app.app_context():
-        upgrade()
-        get_book_repository().create_table()
-        for username in usernames:
-            create_account(username, password, is_admin=False)
+        return report(work, args, elapsed, locust, stack.environment)
 
 
 def report(work: Path, args, elapsed: float, locust, environment: dict) -> int:

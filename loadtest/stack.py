@@ -1,0 +1,132 @@
+"""The app as operators run it, for the load test and the benchmark: dynalite, a throwaway MariaDB
+database, and gunicorn started exactly as the Procfile says, in production config.
+
+    with Stack(mysql_url, "load", {"LOGIN_RATE_LIMIT": "…"}) as stack:
+        app = stack.prepared_app()      # schema migrated, table created: add accounts and books
+        stack.start_app(log_path)        # gunicorn on stack.app_port, answering /healthz
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, mysql_url: str, name: str, extra_environment: dict[str, str] | None = None):
+        self.server = create_engine(make_url(mysql_url).set(database=""))
+        self.database = f"bookapp_{name}_{uuid.uuid4().hex[:8]}"
+        self.dynalite_port, self.app_port = free_port(), free_port()
+        self.environment = {
+            **os.environ,
+            "PATH": f"{BIN}:{os.environ['PATH']}",
+            "BOOKAPP_CONFIG": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "DATABASE_URL": make_url(mysql_url).set(database=self.database).render_as_string(hide_password=False),
+            "BOOKS_TABLE": f"books-{name}-{uuid.uuid4().hex[:8]}",
+            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{self.dynalite_port}",
+            "AWS_ACCESS_KEY_ID": name,
+            "AWS_SECRET_ACCESS_KEY": name,
+            "AWS_REGION": "us-east-1",
+            "PORT": str(self.app_port),
+            "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback
+            "LOGIN_RATE_LIMIT": "100000 per minute",  # every simulated reader signs in from 127.0.0.1
+            "LOG_LEVEL": "WARNING",
+            **(extra_environment or {}),
+        }
+        self.dynalite: subprocess.Popen | None = None
+        self.gunicorn: subprocess.Popen | None = None
+
+    def __enter__(self) -> Stack:
+        with self.server.begin() as connection:
+            connection.execute(text(f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4"))
+        # This process talks to the same stores (seeding, checking): boto3 and the app read these.
+        os.environ.update({k: v for k, v in self.environment.items() if k.startswith(("AWS_", "BOOKS_", "DATABASE_"))})
+        self.dynalite = subprocess.Popen(
+            [str(ROOT / "node_modules/.bin/dynalite"), "--host", "127.0.0.1", "--port", str(self.dynalite_port)]
+            + ["--createTableMs", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_for_port(self.dynalite_port)
+        return self
+
+    def prepared_app(self) -> Any:
+        """A Flask app on the stack's stores, with the schema migrated and the table created."""
+        from flask_migrate import upgrade
+
+        from bookapp import create_app
+        from bookapp.books import get_book_repository
+        from bookapp.config import TestingConfig
+
+        app = create_app(
+            TestingConfig,
+            {
+                "SQLALCHEMY_DATABASE_URI": self.environment["DATABASE_URL"],
+                "BOOKS_TABLE": self.environment["BOOKS_TABLE"],
+            },
+        )
+        with app.app_context():
+            upgrade()
+            get_book_repository().create_table()
+        return app
+
+    def start_app(self, log_path: Path) -> None:
+        """gunicorn exactly as the Procfile says; returns once /healthz answers."""
+        command = shlex.split((ROOT / "Procfile").read_text().split("web:", 1)[1].strip())
+        with open(log_path, "w") as log:
+            self.gunicorn = subprocess.Popen(
+                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.app_port}/healthz", timeout=2):  # noqa: S310
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise SystemExit(f"gunicorn did not answer on port {self.app_port} within 30 s (see {log_path})")
+
+    def __exit__(self, *_: Any) -> None:
+        if self.gunicorn and self.gunicorn.poll() is None:
+            os.killpg(self.gunicorn.pid, signal.SIGTERM)  # gunicorn and its workers
+            self.gunicorn.wait(timeout=30)
+        if self.dynalite and self.dynalite.poll() is None:
+            self.dynalite.terminate()
+            self.dynalite.wait(timeout=10)
+        with self.server.begin() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {self.database}"))
+        self.server.dispose()
+
+    @staticmethod
+    def _wait_for_port(port: int, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
