@@ -207,13 +207,13 @@ def edit(book_id: str):
 @bp.route("/books/<book_id>/delete", methods=["GET", "POST"])
 def delete(book_id: str):
     """Delete a book. GET asks for confirmation (htmx asks in the browser before it POSTs)."""
-    book = _load_own_book(book_id)
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("books/confirm_delete.html", book=book, form=form)
+        return render_template("books/confirm_delete.html", book=_load_own_book(book_id), form=form)
     books = get_book_repository()
     try:
-        books.delete(current_user.books_key, book_id)
+        # The delete itself is the ownership check: it is keyed by (reader, id) and returns the book.
+        book = books.delete(current_user.books_key, book_id)
     except BookNotFound:
         abort(404)
     flash(f"Deleted “{book.title}”.", "success")
