@@ -64,9 +64,9 @@ class Reader(HttpUser):
         book_id = random.choice(list(self.books))
         book = self.books[book_id]
         target = random.choice([status for status in STATUSES if status != book["status"]])
-        response = self._htmx(
-            f"/books/{book_id}/move", {"status": target, "version": book["version"]}, "/books/[id]/move"
-        )
+        # As the card's form sends it: the column the reader saw it in makes the move one write.
+        form = {"status": target, "version": book["version"], "from_status": book["status"]}
+        response = self._htmx(f"/books/{book_id}/move", form, "/books/[id]/move")
         if response.status_code == 200:
             self._acknowledge(book_id, target, book["version"] + 1)
 

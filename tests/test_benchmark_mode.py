@@ -1,6 +1,7 @@
 """BENCHMARK_MODE: each response says what it asked of DynamoDB (counted by botocore's hooks)."""
 
 import datetime as dt
+import re
 
 from bookapp import create_app
 from bookapp.books import Status, get_book_repository
@@ -34,3 +35,15 @@ def test_responses_report_their_dynamodb_calls_only_in_benchmark_mode(app, datab
     assert int(board.headers["X-DynamoDB-Items"]) == 3 * 6 + 1  # a page of 5 (+1 to see if more) per column
     assert float(board.headers["X-DynamoDB-Capacity"]) > 0
     assert bench.test_client().get("/bench/ping").get_data(as_text=True) == "pong"
+
+    # A move as the card's own form sends it: one conditional UpdateItem and the counter's, which
+    # answers with the counts the response shows. No read.
+    card = re.search(
+        r'<form class="card-body[^>]*action="([^"]+)"[^>]*>(.*?)</form>', board.get_data(as_text=True), re.S
+    )
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', card.group(2)))
+    assert fields["from_status"] == "not_started"  # the first card of the first column
+    moved = reader.post(card.group(1), {**fields, "status": "reading"}, htmx=True)
+    assert moved.status_code == 200
+    assert moved.headers["X-DynamoDB-Operations"] == "UpdateItem,UpdateItem"
+    assert 'id="count-not_started" hx-swap-oob="innerHTML">9<' in moved.get_data(as_text=True)

@@ -57,7 +57,7 @@ def test_add_without_javascript_redirects_to_the_board_with_the_card(reader):
     assert response.status_code == 303 and response.headers["Location"] == "/"
     page = text(reader.get("/"))
     assert len(card_ids(page, "not_started")) == 1
-    assert '<h3 class="h6 card-title fw-bold mb-1"' in page and ">Dune</h3>" in page
+    assert '<h3 class="card-title"' in page and ">Dune</h3>" in page
     assert "Frank Herbert" in page
     assert count(page, "not_started") == 1
     assert "Added “Dune” to Not started." in page
@@ -84,7 +84,7 @@ def test_add_with_htmx_returns_a_fresh_form_and_the_card_out_of_band(reader):
     assert fragment.lstrip().startswith('<form id="add-book-form"')
     assert 'value="Dune"' not in fragment  # the form is reset
     assert 'hx-swap-oob="afterbegin:#cards-not_started"' in fragment
-    assert 'id="count-not_started" hx-swap-oob="true">1' in fragment
+    assert 'id="count-not_started" hx-swap-oob="innerHTML">1' in fragment
     assert "Added “Dune” to Not started." in fragment
 
 
@@ -147,8 +147,8 @@ def test_move_with_htmx_swaps_only_the_card_and_the_counts(reader, books, alice_
     assert re.search(
         rf'<div hx-swap-oob="afterbegin:#cards-reading">\s*<article [^>]*id="book-{book.book_id}"', fragment
     )
-    assert 'id="count-not_started" hx-swap-oob="true">0' in fragment
-    assert 'id="count-reading" hx-swap-oob="true">1' in fragment
+    assert 'id="count-not_started" hx-swap-oob="innerHTML">0' in fragment
+    assert 'id="count-reading" hx-swap-oob="innerHTML">1' in fragment
     assert fragment.count("<article") == 1
     assert len(fragment) < 5000  # one card, three counts, one message; the board page is far larger
 
@@ -257,7 +257,7 @@ def test_delete_without_and_with_htmx(reader, books, alice_id):
     assert "Deleted “One”." in text(reader.get("/"))
     response = reader.post(f"/books/{two.book_id}/delete", htmx=True)
     assert response.status_code == 200
-    assert 'id="count-not_started" hx-swap-oob="true">0' in text(response)
+    assert 'id="count-not_started" hx-swap-oob="innerHTML">0' in text(response)
     assert books.list_column(alice_id, Status.NOT_STARTED, 10).books == []
 
 

@@ -1,12 +1,14 @@
 """The DynamoDB repository against a real dynalite: keys, conditional writes, counts, pages."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from bookapp.books import BookChanged, BookNotFound, Status
+from bookapp.books import Book, BookChanged, BookNotFound, Status
+from bookapp.books.model import new_book_id, new_column_rank
 from bookapp.books.repository import COLUMN_INDEX, encode_cursor
-from bookapp.books.service import load_board, move_book
+from bookapp.books.service import Place, load_board, move_book
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -61,7 +63,7 @@ def test_malformed_ids_are_not_found_without_asking_dynamodb(books):
 
 def test_stale_version_is_refused_and_the_stored_book_kept(books):
     book = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, TODAY)
-    first = move_book(books, "7", book.book_id, Status.READING, expected_version=1, today=TODAY)
+    first = move_book(books, "7", book.book_id, Status.READING, expected_version=1, today=TODAY).book
     with pytest.raises(BookChanged) as raised:
         move_book(books, "7", book.book_id, Status.FINISHED, expected_version=1, today=TODAY)
     assert raised.value.current == first
@@ -129,11 +131,67 @@ def test_board_view_is_four_requests_and_never_a_scan(books):
     assert "Scan" not in calls
 
 
-def test_move_is_one_read_and_one_conditional_update_plus_the_counter(books):
+def test_a_move_from_the_board_is_one_conditional_update_and_the_counter_which_returns_the_counts(books):
     (book,) = add_books(books, "7", 1)
     calls = dynamodb_calls(books)
-    move_book(books, "7", book.book_id, Status.READING, 1, TODAY)
+    moved = move_book(books, "7", book.book_id, Status.READING, 1, TODAY, from_status=Status.NOT_STARTED)
+    assert calls == ["UpdateItem", "UpdateItem"]
+    assert moved.counts == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0} == books.counts("7")
+    assert moved.book == books.get("7", book.book_id)
+    assert (moved.book.status, moved.book.version, moved.book.started_on) == (Status.READING, 2, TODAY)
+
+
+def test_a_move_without_the_column_it_was_seen_in_reads_the_book_first(books):
+    (book,) = add_books(books, "7", 1)
+    calls = dynamodb_calls(books)
+    moved = move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY)
     assert calls == ["GetItem", "UpdateItem", "UpdateItem"]
+    assert moved.book == books.get("7", book.book_id)
+
+
+def test_a_drop_within_its_column_is_one_update_and_leaves_counts_and_dates_alone(books):
+    low, high = add_books(books, "7", 2, Status.FINISHED)
+    calls = dynamodb_calls(books)
+    moved = move_book(
+        books, "7", low.book_id, Status.FINISHED, 1, TODAY + dt.timedelta(days=3),
+        Place(above=high.column_rank), from_status=Status.FINISHED,
+    )  # fmt: skip
+    assert calls == ["UpdateItem"]
+    assert moved.counts is None
+    assert moved.book.column_rank < high.column_rank  # now just below the card it was dropped under
+    assert (moved.book.started_on, moved.book.finished_on) == (TODAY, TODAY)  # a reorder is not a finish
+
+
+def test_a_move_claiming_the_wrong_column_is_refused_and_changes_nothing(books):
+    (book,) = add_books(books, "7", 1, Status.READING)
+    with pytest.raises(BookChanged) as raised:
+        move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY, from_status=Status.NOT_STARTED)
+    assert raised.value.current == book == books.get("7", book.book_id)
+    assert books.counts("7") == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0}
+
+
+def test_a_move_of_a_missing_book_is_not_found(books):
+    with pytest.raises(BookNotFound):
+        move_book(books, "7", new_book_id(), Status.READING, 1, TODAY, from_status=Status.NOT_STARTED)
+
+
+@pytest.mark.parametrize("from_status", list(Status))
+@pytest.mark.parametrize("to_status", list(Status))
+@pytest.mark.parametrize(
+    "dates", [(None, None), (dt.date(2026, 1, 5), None), (dt.date(2026, 1, 5), dt.date(2026, 2, 1))]
+)
+def test_the_single_update_applies_the_same_date_rules_as_the_domain(books, from_status, to_status, dates):
+    """The move's update expression and `Book.moved_to` are built from one rule table; check they agree."""
+    started_on, finished_on = dates
+    stored = Book(
+        user_id="7", book_id=new_book_id(), title="Dune", author="Frank Herbert", status=from_status,
+        column_rank=new_column_rank(), version=4, started_on=started_on, finished_on=finished_on,
+    )  # fmt: skip
+    books.restore([stored])
+    rank = new_column_rank()
+    moved = books.move("7", stored.book_id, from_status, to_status, rank, 4, TODAY)
+    expected = dataclasses.replace(stored.moved_to(to_status, TODAY, rank), version=5)
+    assert moved.book == expected == books.get("7", stored.book_id)
 
 
 def test_delete_all_for_user_removes_every_book_and_only_theirs(books):

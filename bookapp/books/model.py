@@ -114,6 +114,26 @@ def is_valid_book_id(book_id: str) -> bool:
     return bool(BOOK_ID_PATTERN.match(book_id))
 
 
+class DateChange(enum.Enum):
+    """What arriving in a column does to one reading date."""
+
+    CLEAR = "clear"
+    TODAY = "today"
+    TODAY_IF_MISSING = "today if missing"
+
+
+# The date rules of a move to another column, in one place: `Book.moved_to` applies them to a book,
+# and the repository turns them into the move's single DynamoDB update expression.
+# - to Not started: both dates are cleared (a book not started has no start date);
+# - to Reading: today becomes the start date unless one is set; the finish date is cleared;
+# - to Finished: today becomes the finish date, and the start date if none is set.
+DATES_ON_ARRIVAL: dict[Status, dict[str, DateChange]] = {
+    Status.NOT_STARTED: {"started_on": DateChange.CLEAR, "finished_on": DateChange.CLEAR},
+    Status.READING: {"started_on": DateChange.TODAY_IF_MISSING, "finished_on": DateChange.CLEAR},
+    Status.FINISHED: {"started_on": DateChange.TODAY_IF_MISSING, "finished_on": DateChange.TODAY},
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Book:
     user_id: str
@@ -127,34 +147,18 @@ class Book:
     finished_on: dt.date | None = None
 
     def moved_to(self, status: Status, today: dt.date, rank: str | None = None) -> Book:
-        """The same book in another column, with the reading dates that move implies.
-
-        - to Reading: today becomes the start date unless one is already set;
-        - to Finished: today becomes the finish date, and the start date if none is set;
-        - out of Finished: the finish date is cleared;
-        - back to Not started: both dates are cleared (a book not started has no start date).
-
-        `rank` places it within the column (default: on top); moving within its own column only
-        changes its place.
-        """
+        """The same book in another column, with the reading dates that arriving there implies
+        (`DATES_ON_ARRIVAL`). `rank` places it within the column (default: on top); moving within its
+        own column only changes its place."""
         if status == self.status:
             return self.placed(rank) if rank else self
-        started_on, finished_on = self.started_on, self.finished_on
-        if status == Status.NOT_STARTED:
-            started_on = finished_on = None
-        elif status == Status.READING:
-            started_on = started_on or today
-            finished_on = None
-        elif status == Status.FINISHED:
-            started_on = started_on or today
-            finished_on = today
-        return dataclasses.replace(
-            self,
-            status=status,
-            started_on=started_on,
-            finished_on=finished_on,
-            column_rank=rank or new_column_rank(),
-        )
+        dates = {"started_on": self.started_on, "finished_on": self.finished_on}
+        for field, change in DATES_ON_ARRIVAL[status].items():
+            if change is DateChange.CLEAR:
+                dates[field] = None
+            elif change is DateChange.TODAY or dates[field] is None:
+                dates[field] = today
+        return dataclasses.replace(self, status=status, column_rank=rank or new_column_rank(), **dates)
 
     def placed(self, rank: str) -> Book:
         """The same book at another place in its column."""

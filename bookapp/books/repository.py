@@ -28,10 +28,12 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from bookapp.books.model import (
+    DATES_ON_ARRIVAL,
     Book,
     BookChanged,
     BookNotFound,
     BooksUnavailable,
+    DateChange,
     Status,
     is_valid_book_id,
     new_book_id,
@@ -84,6 +86,12 @@ def table_definition(table_name: str) -> dict[str, Any]:
 
 
 @dataclasses.dataclass(frozen=True)
+class Moved:
+    book: Book
+    counts: dict[Status, int] | None  # the column counts after the move; None when it kept its column
+
+
+@dataclasses.dataclass(frozen=True)
 class ColumnPage:
     status: Status
     books: list[Book]
@@ -96,6 +104,11 @@ def _user_status(user_id: str, status: Status) -> str:
 
 def _count_attribute(status: Status) -> str:
     return f"count_{status.value}"
+
+
+def _counts_from_item(item: dict[str, Any]) -> dict[Status, int]:
+    # Counters are separate writes: one left off by a crash never shows as a negative count.
+    return {status: max(0, int(item.get(_count_attribute(status), 0))) for status in Status}
 
 
 def _to_item(book: Book) -> dict[str, Any]:
@@ -249,7 +262,7 @@ class BookRepository:
             item = self._table.get_item(Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY}, ConsistentRead=True).get(
                 "Item", {}
             )
-        return {status: max(0, int(item.get(_count_attribute(status), 0))) for status in Status}
+        return _counts_from_item(item)
 
     def repair_count(self, user_id: str, status: Status, exact: int) -> None:
         """Set a column's counter to a count known to be exact (the column was read to its end).
@@ -349,6 +362,64 @@ class BookRepository:
             self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
         return stored
 
+    def move(
+        self,
+        user_id: str,
+        book_id: str,
+        from_status: Status,
+        to_status: Status,
+        rank: str,
+        expected_version: int,
+        today: dt.date,
+    ) -> Moved:
+        """Move a book the reader saw in `from_status` at `expected_version` to `rank` in `to_status`,
+        in one conditional UpdateItem (no read first): the date rules (`DATES_ON_ARRIVAL`) are part of
+        the update expression, and the condition holds only for the book exactly as the reader saw it.
+        A move to another column then adjusts the counter, which answers with the new counts.
+
+        Raises BookChanged (with the stored book) or BookNotFound, like `save`."""
+        sets = ["#status = :status", "#user_status = :user_status", "#column_rank = :rank", "#version = :next"]
+        removes = []
+        names = {f"#{name}": name for name in ("status", "user_status", "column_rank", "version")}
+        values: dict[str, Any] = {
+            ":status": to_status.value,
+            ":user_status": _user_status(user_id, to_status),
+            ":rank": rank,
+            ":next": expected_version + 1,
+            ":expected": expected_version,
+            ":from": from_status.value,
+        }
+        if to_status != from_status:
+            for field, change in DATES_ON_ARRIVAL[to_status].items():
+                names[f"#{field}"] = field
+                if change is DateChange.CLEAR:
+                    removes.append(f"#{field}")
+                elif change is DateChange.TODAY:
+                    sets.append(f"#{field} = :today")
+                else:
+                    sets.append(f"#{field} = if_not_exists(#{field}, :today)")
+            if any(change is not DateChange.CLEAR for change in DATES_ON_ARRIVAL[to_status].values()):
+                values[":today"] = today.isoformat()
+        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            with self._errors("move book", translate_conditional=False):
+                response = self._table.update_item(
+                    Key={"user_id": user_id, "book_id": book_id},
+                    UpdateExpression=update,
+                    ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise BookChanged(self.get(user_id, book_id)) from None  # or BookNotFound
+        book = _from_item(response["Attributes"])
+        if to_status == from_status:
+            return Moved(book=book, counts=None)
+        return Moved(book=book, counts=self._adjust_counts(user_id, {from_status: -1, to_status: +1}))
+
     def delete(self, user_id: str, book_id: str) -> Book:
         """Delete one book; BookNotFound when it is not this reader's."""
         if not is_valid_book_id(book_id):
@@ -424,16 +495,19 @@ class BookRepository:
                 return
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
-    def _adjust_counts(self, user_id: str, deltas: dict[Status, int]) -> None:
+    def _adjust_counts(self, user_id: str, deltas: dict[Status, int]) -> dict[Status, int]:
+        """Add `deltas` to the reader's column counters; returns all the counts after the change."""
         names = {f"#c{i}": _count_attribute(status) for i, status in enumerate(deltas)}
         values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
         with self._errors("adjust counts"):
-            self._table.update_item(
+            response = self._table.update_item(
                 Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
                 UpdateExpression="ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
             )
+        return _counts_from_item(response["Attributes"])
 
     # -- errors ------------------------------------------------------------------------------------
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bookapp.books.model import Book, BookChanged, Status, is_valid_rank, rank_for_place
-from bookapp.books.repository import BookRepository, ColumnPage
+from bookapp.books.model import Book, BookChanged, Status, is_valid_rank, new_column_rank, rank_for_place
+from bookapp.books.repository import BookRepository, ColumnPage, Moved
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,17 +56,23 @@ def move_book(
     expected_version: int,
     today: dt.date,
     place: Place | None = None,
-) -> Book:
-    """Move a book to a column (and a place in it), applying the date rules of `Book.moved_to`.
+    from_status: Status | None = None,
+) -> Moved:
+    """Move a book to a column (and a place in it), with the date rules of `DATES_ON_ARRIVAL`.
+
+    The board's forms say which column the reader saw the book in (`from_status`): then the move is
+    a single conditional write. Without it (an old page, a hand-made request) the book is read first.
 
     Raises BookNotFound, or BookChanged when the reader's copy (expected_version) is stale."""
-    book = books.get(user_id, book_id)
-    if book.version != expected_version:
-        raise BookChanged(book)
-    moved = book.moved_to(to_status, today, place.rank() if place else None)
-    if moved is book:
-        return book
-    return books.save(moved, expected_version)
+    rank = place.rank() if place else None
+    if from_status is None or (from_status == to_status and rank is None):
+        book = books.get(user_id, book_id)
+        if book.version != expected_version:
+            raise BookChanged(book)
+        if book.status == to_status and rank is None:
+            return Moved(book=book, counts=None)  # already there, and no place asked for: nothing to do
+        from_status = book.status
+    return books.move(user_id, book_id, from_status, to_status, rank or new_column_rank(), expected_version, today)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,7 +29,9 @@
   });
 
   // -- focus after a confirmed delete: the card (and the focused link in it) is gone, so the focus
-  // goes to the card that took its place, else the one above it, else the column's heading. -------
+  // goes to the card that took its place, else the one above it, else the column's heading. The
+  // server names the removed card in a "bookapp:removed" event after the swap settles (htmx's own
+  // settle events fire on the swapped elements, and the removed card is no longer in the page). ---
   function focusAfterRemoval(opener) {
     var card = opener.closest(".book-card");
     if (!card) {
@@ -39,14 +41,11 @@
     var previous = card.previousElementSibling;
     var column = card.closest(".board-column");
     var heading = column ? column.querySelector("h2") : null;
-    function onDone(event) {
-      if (!event.detail.requestConfig || event.detail.requestConfig.elt !== opener) {
+    function onRemoved(event) {
+      if (event.detail.value !== "#" + card.id) {
         return;
       }
-      document.body.removeEventListener("htmx:afterSettle", onDone);
-      if (document.body.contains(card)) {
-        return; // not deleted (an error): the card and its link are still there
-      }
+      document.body.removeEventListener("bookapp:removed", onRemoved);
       var candidates = [next, previous, heading];
       for (var i = 0; i < candidates.length; i += 1) {
         var candidate = candidates[i];
@@ -56,7 +55,7 @@
         }
       }
     }
-    document.body.addEventListener("htmx:afterSettle", onDone);
+    document.body.addEventListener("bookapp:removed", onRemoved);
   }
 
   // -- confirmation in a Bootstrap dialog instead of the browser's confirm() ---------------------
@@ -154,13 +153,15 @@
     pendingDrops.set(card, { from: event.from, oldIndex: event.oldIndex, told: false });
     // The returned promise rejects when the server does not answer; htmx:afterRequest handles
     // that below, so the rejection is not left unhandled.
-    window.htmx.ajax("POST", card.dataset.moveUrl, {
+    var form = card.querySelector("form");
+    window.htmx.ajax("POST", form.getAttribute("action"), {
       source: card,
       target: card,
       swap: "outerHTML",
       values: {
         status: event.to.dataset.status,
         version: card.dataset.version,
+        from_status: event.from.dataset.status,
         dropped: "1",
         above: neighbourRank(card, "previousElementSibling"),
         below: neighbourRank(card, "nextElementSibling"),

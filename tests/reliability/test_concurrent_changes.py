@@ -36,9 +36,12 @@ def test_two_simultaneous_moves_one_wins_the_other_is_told(books):
     conflicts = 0
     for round_number in range(ROUNDS):
         book = books.add("7", f"Race {round_number}", "Author", Status.NOT_STARTED, TODAY)
+        # One as the board sends it (a single conditional write), one reading the book first.
         outcomes = race(
-            lambda book=book: move_book(books, "7", book.book_id, Status.READING, 1, TODAY),
-            lambda book=book: move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY),
+            lambda book=book: (
+                move_book(books, "7", book.book_id, Status.READING, 1, TODAY, None, Status.NOT_STARTED).book
+            ),
+            lambda book=book: move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY).book,
         )
         winners = [o for o in outcomes if not isinstance(o, BookChanged)]
         losers = [o for o in outcomes if isinstance(o, BookChanged)]
@@ -58,7 +61,9 @@ def test_a_simultaneous_edit_and_move_never_lose_either_silently(books):
         book = books.add("7", f"Edit race {round_number}", "Author", Status.NOT_STARTED, TODAY)
         outcomes = race(
             lambda book=book: edit_book(books, "7", book.book_id, "New title", "New author", 1),
-            lambda book=book: move_book(books, "7", book.book_id, Status.READING, 1, TODAY),
+            lambda book=book: (
+                move_book(books, "7", book.book_id, Status.READING, 1, TODAY, None, Status.NOT_STARTED).book
+            ),
         )
         (winner,) = [o for o in outcomes if not isinstance(o, BookChanged)]
         stored = books.get("7", book.book_id)

@@ -3,7 +3,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
@@ -74,6 +74,8 @@ class MoveBookForm(FlaskForm):
     dropped = HiddenField()
     above = HiddenField()
     below = HiddenField()
+    # The column the reader saw the book in: with it the move needs no read first (see move_book).
+    from_status = HiddenField(validators=[Optional(), AnyOf([status.value for status in Status])])
 
 
 class ReorderBookForm(FlaskForm):

@@ -126,20 +126,29 @@ def move(book_id: str):
     books = get_book_repository()
     dropped = form.dropped.data == "1"
     place = Place(above=form.above.data or None, below=form.below.data or None) if dropped else None
+    from_status = Status(form.from_status.data) if form.from_status.data else None
     try:
-        book = move_book(
-            books, current_user.books_key, book_id, Status(form.status.data), form.version.data, _today(), place
+        moved = move_book(
+            books,
+            current_user.books_key,
+            book_id,
+            Status(form.status.data),
+            form.version.data,
+            _today(),
+            place,
+            from_status,
         )
     except BookNotFound:
         abort(404)
     except BookChanged as error:
         return _book_changed(error)
+    book = moved.book
     flash(f"Moved “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
-        counts = books.counts(current_user.books_key)
         # A dropped card is already where the reader put it: refresh it there. A button sends it on top.
+        # The counts come with the move (None: it kept its column, and the counts shown stay true).
         template = "books/_book_in_place.html" if dropped else "books/_book_placed.html"
-        response = make_response(render_template(template, book=book, counts=counts))
+        response = make_response(render_template(template, book=book, counts=moved.counts))
         return _focus_after_swap(response, f"#book-{book.book_id}")
     return redirect(url_for("books.board"), code=303)
 
@@ -219,7 +228,10 @@ def delete(book_id: str):
     flash(f"Deleted “{book.title}”.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
-        return render_template("books/_book_removed.html", counts=counts)
+        response = make_response(render_template("books/_book_removed.html", counts=counts))
+        # static/app.js moves the keyboard focus to a neighbouring card once the swap has settled.
+        response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:removed": f"#book-{book.book_id}"})
+        return response
     return redirect(url_for("books.board"), code=303)
 
 
