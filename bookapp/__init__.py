@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import books, cli, errors, health, request_log, response_headers
+from bookapp import books, cli, errors, health, request_log, response_headers, static_files
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -38,6 +38,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
         # Behind trusted proxies only: each hop that adds X-Forwarded-* must be counted, or clients
         # could claim any address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_X_FOR"], x_proto=app.config["PROXY_X_PROTO"])
+    static_files.init_app(app)  # last: WhiteNoise answers /static/ before any other layer
 
     from bookapp.blueprints.admin import bp as admin_bp
     from bookapp.blueprints.auth import bp as auth_bp

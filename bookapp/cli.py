@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from bookapp import backup
+from bookapp import backup, static_files
 from bookapp.books import get_book_repository
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, create_account
@@ -121,6 +122,24 @@ def import_data_command(file: str) -> None:
     click.echo(f"Restored {restored_users} users and {restored_books} books from {file}.")
 
 
+@click.command("build-static")
+@with_appcontext
+def build_static_command() -> None:
+    """Write the content-hashed, gzipped copies of the static files (bookapp/static/dist/) that are missing.
+
+    The app does this when it starts too, but carries on with unhashed URLs if it cannot write; this
+    command fails instead. Elastic Beanstalk runs it on each instance, for nginx to serve the copies."""
+    folder = Path(current_app.static_folder)
+    try:
+        result = static_files.build(folder)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write {folder / static_files.OUTPUT_FOLDER}: {error}") from None
+    click.echo(
+        f"{len(result.paths)} static files hashed and gzipped in {folder / static_files.OUTPUT_FOLDER} "
+        f"({len(result.written)} files written now)."
+    )
+
+
 def init_app(app: Flask) -> None:
     for command in (
         create_admin_command,
@@ -130,5 +149,6 @@ def init_app(app: Flask) -> None:
         purge_orphans_command,
         export_data_command,
         import_data_command,
+        build_static_command,
     ):
         app.cli.add_command(command)

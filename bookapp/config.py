@@ -55,6 +55,10 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     SECURITY_HSTS = False
+    # Static files (static_files.py): another folder than bookapp/static (tests build into a copy), and
+    # whether to look for edited files on every request (development: slower, edits show at once).
+    STATIC_FOLDER: str | None = None
+    STATIC_AUTOREFRESH = False
     # bench/: count DynamoDB calls per request in response headers, and serve /bench/ping.
     BENCHMARK_MODE = os.environ.get("BENCHMARK_MODE") == "1"
     DEBUG = False
@@ -71,6 +75,7 @@ class DevelopmentConfig(Config):
     """`scripts/run`: SQLite and dynalite under instance/, a secret key kept on disk."""
 
     DEBUG = os.environ.get("FLASK_DEBUG") == "1"  # debug only when explicitly asked for
+    STATIC_AUTOREFRESH = True
 
     @classmethod
     def finalize(cls, config: MutableMapping[str, Any], instance_path: str) -> None:

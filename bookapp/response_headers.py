@@ -24,16 +24,28 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
+def protection_headers(hsts: bool) -> dict[str, str]:
+    """The protections every response carries: the app's own, and static files, which WhiteNoise
+    (bookapp/static_files.py) and Elastic Beanstalk's nginx (.platform/nginx/) send without the app."""
+    headers = {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+    if hsts:
+        headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY
+    return headers
+
+
 def add_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-    if current_app.config["SECURITY_HSTS"]:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    for name, value in protection_headers(current_app.config["SECURITY_HSTS"]).items():
+        response.headers.setdefault(name, value)
     # Pages and their htmx fragments share URLs: caches must keep them apart.
     response.vary.add("HX-Request")
     return response

@@ -1,9 +1,11 @@
-"""What Elastic Beanstalk gets: valid CloudFormation, the same table the code creates, a lean bundle
-and an IAM policy with exactly the DynamoDB actions the code calls."""
+"""What Elastic Beanstalk gets: valid CloudFormation, the same table the code creates, hashed static
+files that nginx serves like the app would, a lean bundle and an IAM policy with exactly the DynamoDB
+actions the code calls."""
 
 import datetime as dt
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +15,13 @@ import yaml
 
 from bookapp.books import Status
 from bookapp.books.repository import table_definition
+from bookapp.response_headers import protection_headers
+from bookapp.static_files import HASHED_CACHE_CONTROL, OUTPUT_FOLDER, source_names
 from tests.conftest import ROOT, Browser
 
 EBEXTENSIONS = ROOT / ".ebextensions"
+NGINX_STATIC_CONF = ROOT / ".platform" / "nginx" / "conf.d" / "elasticbeanstalk" / "static-dist.conf"
+EB_APP_FOLDER = "/var/app/current"  # where Elastic Beanstalk puts the bundle on an instance
 
 
 class CloudFormationLoader(yaml.SafeLoader):
@@ -110,6 +116,51 @@ def test_migrations_run_once_per_deploy_on_the_leader():
     assert command["command"].endswith("flask --app application db upgrade")
 
 
+def test_static_files_are_built_on_every_instance_before_the_app_starts():
+    (command,) = ebextensions()["04_static_files.config"]["container_commands"].values()
+    assert command["command"].endswith("flask --app application build-static")
+    assert not command.get("leader_only")  # each instance's nginx serves its own folder
+
+
+def nginx_location(path: Path) -> tuple[str, list[list[str]]]:
+    """The one `location` block of an nginx file: its prefix and its directives (quotes honoured)."""
+    lexer = shlex.shlex(path.read_text(), posix=True, punctuation_chars=";{}")
+    lexer.whitespace_split = True  # '#' starts a comment, as in nginx
+    tokens = list(lexer)
+    assert tokens[0] == "location" and tokens[2] == "{" and tokens[-1] == "}", tokens[:3]
+    directives, current = [], []
+    for token in tokens[3:-1]:
+        if token == ";":
+            directives.append(current)
+            current = []
+        else:
+            current.append(token)
+    assert current == [], "a directive without its ;"
+    return tokens[1], directives
+
+
+def test_nginx_serves_the_hashed_files_gzipped_for_a_year_with_the_apps_headers():
+    """Elastic Beanstalk's nginx answers /static/dist/ itself: the same answers as WhiteNoise gives."""
+    static_url, static_folder = next(
+        iter(
+            ebextensions()["01_environment.config"]["option_settings"][
+                "aws:elasticbeanstalk:environment:proxy:staticfiles"
+            ].items()
+        )
+    )
+    prefix, directives = nginx_location(NGINX_STATIC_CONF)
+    assert prefix == f"{static_url}/{OUTPUT_FOLDER}/"
+    settings = {directive[0]: directive[1:] for directive in directives if directive[0] != "add_header"}
+    assert settings["alias"] == [f"{EB_APP_FOLDER}/{static_folder}/{OUTPUT_FOLDER}/"]
+    assert settings["gzip_static"] == ["on"] and settings["gzip_vary"] == ["on"]
+    assert "expires" not in settings  # it would add a second Cache-Control
+    headers = {directive[1]: directive[2:] for directive in directives if directive[0] == "add_header"}
+    # A year for what was found; never for a 404, which `always` would cover too.
+    assert headers.pop("Cache-Control") == [HASHED_CACHE_CONTROL]
+    # Production sends HSTS; the other protections on every answer, errors included.
+    assert headers == {name: [value, "always"] for name, value in protection_headers(hsts=True).items()}
+
+
 def bundle_files(root: Path) -> set[str]:
     """The files `eb deploy` would zip: everything under the project folder but what .ebignore
     excludes (gitignore syntax, read with pathspec as the EB CLI reads it)."""
@@ -136,6 +187,8 @@ def test_bundle_carries_the_app_and_nothing_else(tmp_path):
         ".pytest_cache/README.md",
         "test-artifacts/board.png",
         ".elasticbeanstalk/config.yml",
+        "bookapp/static/dist/manifest.json",
+        "bookapp/static/dist/app.0123abcd.css.gz",
     ]
     for relative in tracked + leftovers:
         target = tmp_path / relative
@@ -155,8 +208,13 @@ def test_bundle_carries_the_app_and_nothing_else(tmp_path):
         "bookapp/static/app.css",
         "migrations/env.py",
         ".ebextensions/02_books_table.config",
+        ".ebextensions/04_static_files.config",
+        ".platform/nginx/conf.d/elasticbeanstalk/static-dist.conf",
     ]:
         assert required in bundle, required
+    # The instance builds the hashed copies (04_static_files.config) from every file they come from,
+    # so a local build stays out of the bundle.
+    assert {f"bookapp/static/{name}" for name in source_names(ROOT / "bookapp" / "static")} <= bundle
     assert any(path.startswith("migrations/versions/") for path in bundle)
     excluded = (
         ".venv/",
@@ -171,6 +229,7 @@ def test_bundle_carries_the_app_and_nothing_else(tmp_path):
         ".elasticbeanstalk/",
         "docs/",
         "deploy/",
+        "bookapp/static/dist/",
     )
     assert not [path for path in bundle if path.startswith(excluded) or "__pycache__" in path]
     assert "requirements-dev.txt" not in bundle and "package.json" not in bundle

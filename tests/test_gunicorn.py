@@ -1,6 +1,7 @@
 """The app as operators run it: gunicorn exactly as the Procfile says, in production config, against
 MariaDB and dynalite, prepared with the same commands a deploy runs."""
 
+import gzip
 import http.cookiejar
 import json
 import os
@@ -98,6 +99,14 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             "/login", {"csrf_token": client.csrf_token, "username": "smoke", "password": ADMIN_PASSWORD}
         )
         assert status == 200 and "Signed in as <strong>smoke</strong>" in board
+        assets = re.findall(r'<(?:link|script)\b[^>]*\b(?:href|src)="(/static/[^"]+)"', board)
+        assert len(assets) == 8
+        for asset in assets:  # WhiteNoise, in front of the app: hashed names, gzipped, kept a year
+            request = urllib.request.Request(f"{client.base_url}{asset}", headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (127.0.0.1)
+                assert re.search(r"\.[0-9a-f]{8}\.\w+$", asset) and response.headers["Content-Encoding"] == "gzip"
+                assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+                assert gzip.decompress(response.read()) == (ROOT / "bookapp" / asset.lstrip("/")).read_bytes()
 
         status, board = client.request(
             "/books",

@@ -47,7 +47,8 @@ def test_htmx_send_errors_are_problems_unless_a_failure_was_announced(chromium, 
     assert any(problem.startswith("console error: htmx:sendError") for problem in problems.problems)
 
 
-def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(chromium, live_server):
+def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(app, chromium, live_server):
+    icon, script = (app.extensions["static_files"][name] for name in ("favicon.svg", "app.js"))  # hashed copies
     problems = PageProblems(live_server)
     problems.allow_status(503)
     context = chromium.new_context(base_url=live_server)
@@ -61,10 +62,10 @@ def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(chrom
             dropped.append(route.request.url)
             route.abort("aborted")
 
-        page.route("**/static/favicon.svg", drop)
+        page.route(f"**/static/{icon}", drop)
         # A static file that fails for real is still a problem.
-        page.route("**/static/app.js", lambda route: route.abort("failed"))
-        with page.expect_event("requestfailed", lambda request: request.url.endswith("/favicon.svg")):
+        page.route(f"**/static/{script}", lambda route: route.abort("failed"))
+        with page.expect_event("requestfailed", lambda request: request.url.endswith(icon)):
             page.goto("/login")
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
         with page.expect_console_message(lambda message: "Error Code 500" in message.text):
@@ -76,6 +77,6 @@ def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(chrom
     recorded = "\n".join(problems.problems)
     assert "Error Code 503" not in recorded
     assert "console error: Response Status Error Code 500 from /books/x/move" in recorded
-    assert "/static/app.js: net::ERR_FAILED" in recorded
+    assert f"/static/{script}: net::ERR_FAILED" in recorded
     assert dropped, "the icon was asked for"
     assert "favicon" not in recorded

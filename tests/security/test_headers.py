@@ -42,6 +42,7 @@ PAGES = {
     "404 message (htmx)": ("reader", "/books/01JABCDEFGHJKMNPQRSTVWXYZ0", True),
     "healthz": ("anonymous", "/healthz", False),
     "static file": ("anonymous", "/static/app.css", False),
+    "static file, hashed copy": ("anonymous", "/static/{app_css}", False),
 }
 
 
@@ -57,7 +58,12 @@ def site(app, reader, admin, books):
         alice_id, alice_key = alice.id, alice.books_key
     added = [books.add(alice_key, f"Book {i}", "Author", Status.NOT_STARTED, dt.date(2026, 1, 1)) for i in range(3)]
     browsers = {"anonymous": Browser(app), "reader": reader, "admin": admin}
-    values = {"book_id": added[0].book_id, "alice_id": alice_id, "cursor": encode_cursor(added[-1])}
+    values = {
+        "book_id": added[0].book_id,
+        "alice_id": alice_id,
+        "cursor": encode_cursor(added[-1]),
+        "app_css": app.extensions["static_files"]["app.css"],
+    }
     return browsers, values
 
 
@@ -139,6 +145,9 @@ def protection_header_problems(response) -> list[str]:
     """What is missing or too weak in a response's CSP and other protection headers."""
     policy = response.headers.get("Content-Security-Policy", "")
     directives = csp_directives(response) if policy else {}
+    vary = [value.strip().lower() for value in response.headers.get("Vary", "").split(",")]
+    # WhiteNoise serves static files without the app: one file for pages and htmx requests alike.
+    static_file = response.request.path.startswith("/static/")
     checks = {
         "no Content-Security-Policy": bool(policy),
         "CSP allows 'unsafe-inline'": "'unsafe-inline'" not in policy,
@@ -155,8 +164,9 @@ def protection_header_problems(response) -> list[str]:
         ),
         "X-Content-Type-Options is not nosniff": response.headers.get("X-Content-Type-Options") == "nosniff",
         "no Referrer-Policy": bool(response.headers.get("Referrer-Policy")),
-        "Vary lacks HX-Request": "hx-request"
-        in [value.strip().lower() for value in response.headers.get("Vary", "").split(",")],
+        "Vary lacks HX-Request": static_file or "hx-request" in vary,
+        "compressed without Vary: Accept-Encoding": "Content-Encoding" not in response.headers
+        or "accept-encoding" in vary,
     }
     return [problem for problem, fine in checks.items() if not fine]
 
@@ -191,7 +201,7 @@ def test_the_testing_app_sends_no_hsts_on_any_page(responses):
 
 def test_no_html_page_has_an_inline_script_style_or_event_handler(responses):
     html_pages = {name: text(response) for name, response in responses.items() if response.mimetype == "text/html"}
-    assert set(responses) - set(html_pages) == {"healthz", "static file"}
+    assert set(responses) - set(html_pages) == {"healthz", "static file", "static file, hashed copy"}
     problems = {}
     for name, page in html_pages.items():
         found = inspect_html(page).problems
@@ -243,9 +253,12 @@ def production_app(app, database_url):
     )
 
 
-@pytest.mark.parametrize("url", ["/login", "/healthz", "/static/app.css", "/no/such/page", "/", "/admin/users"])
+@pytest.mark.parametrize(
+    "url", ["/login", "/healthz", "/static/app.css", "/static/{app_css}", "/no/such/page", "/", "/admin/users"]
+)
 def test_production_sends_hsts_for_a_year_with_the_same_protections(production_app, url):
-    response = production_app.test_client().get(url)
+    url = url.format(app_css=production_app.extensions["static_files"]["app.css"])
+    response = production_app.test_client().get(url, headers={"Accept-Encoding": "gzip"})
     assert response.status_code < 500
     hsts = response.headers.get("Strict-Transport-Security")
     assert hsts, f"no HSTS on {url}"
