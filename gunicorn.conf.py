@@ -4,6 +4,7 @@ Defaults suit a small instance (2 vCPUs, e.g. t3.small): 2 worker processes of 4
 mostly wait on DynamoDB and MySQL, so threads add concurrency cheaply.
 """
 
+import ctypes
 import os
 
 # Elastic Beanstalk's nginx forwards to port 8000 on the instance; PORT overrides it.
@@ -16,3 +17,20 @@ graceful_timeout = 20
 # The app logs one line per request itself (with the user id); gunicorn's access log would repeat it.
 accesslog = None
 errorlog = "-"
+
+# glibc's malloc (Amazon Linux, Debian) gives each thread of a process its own arena and keeps
+# freed memory for reuse: with 4 threads a worker's memory grows by arenas it barely uses, and
+# argon2's 19 MiB block per sign-in stays in the heap after the hash. Two arenas, and blocks of
+# 1 MiB or more always mapped and unmapped (a fixed threshold: glibc would otherwise raise it after
+# the first large free), keep a worker near what it holds (issue 7: at most 120 MB).
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+
+
+def post_fork(server, worker):
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc (musl, macOS): its own allocator, nothing to tune
+    libc.mallopt(M_ARENA_MAX, 2)
+    libc.mallopt(M_MMAP_THRESHOLD, 1024 * 1024)

@@ -9,7 +9,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-# argon2id with OWASP's recommended configuration: 19 MiB, 2 iterations, 1 lane (about 20 ms per hash on a 2-core machine).
+# argon2id with OWASP's recommended configuration: 19 MiB, 2 iterations, 1 lane (about 20 ms a hash
+# on one core of the build machine).
 # The memory is what a worker needs on top of itself for each sign-in in progress; RFC 9106's
 # 64 MiB profile put a gunicorn worker at 158 MB (issue 7 asks for at most 120). Hashes made with
 # other parameters are re-hashed at the next successful sign-in (`needs_rehash`).
