@@ -17,7 +17,7 @@ PASSWORD = os.environ["LOAD_PASSWORD"]
 ACKNOWLEDGED_FILE = os.environ["LOAD_ACKNOWLEDGED_FILE"]
 STATUSES = ("not_started", "reading", "finished")
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
-BOOK = re.compile(r'id="book-([0-9A-Z]{26})"[^>]*data-version="(\d+)"')
+BOOK = re.compile(r'id="book-([0-9A-Z]{26})-state"[^>]*>\s*<input type="hidden" name="version" value="(\d+)"')
 
 _accounts = iter(os.environ["LOAD_USERNAMES"].split(","))
 _lock = threading.Lock()

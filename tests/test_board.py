@@ -365,10 +365,17 @@ def test_a_drop_is_saved_through_the_move_endpoint_at_the_place_it_landed(reader
     )
     fragment = text(response)
     assert response.status_code == 200
+    # The card stays where it was dropped: the answer is only what the move changed on it, out of
+    # band, and the card itself is not swapped.
+    assert response.headers["HX-Reswap"] == "none"
     assert fragment.lstrip().startswith(
-        f'<article class="card book-card shadow-sm" id="book-{by_title["Two"].book_id}"'
+        f'<div class="card-state" id="book-{by_title["Two"].book_id}-state" data-rank="'
     )
-    assert 'hx-swap-oob="afterbegin' not in fragment  # the card stays where it was dropped
+    assert "<article" not in fragment and 'hx-swap-oob="afterbegin' not in fragment
+    assert 'name="version" value="2"><input type="hidden" name="from_status" value="reading">' in fragment
+    assert "status-reading" in fragment and f"Started {TODAY}" in fragment
+    assert 'id="count-not_started" hx-swap-oob="innerHTML">2<' in fragment
+    assert 'id="count-reading" hx-swap-oob="innerHTML">2<' in fragment
     assert column_titles(reader, "reading") == ["Read me", "Two"]
     # Drop "One" between "Three" and nothing... i.e. reorder within Not started: to the top.
     three = books.get(alice_id, by_title["Three"].book_id)

@@ -120,9 +120,11 @@
     }
   });
 
-  // -- drag and drop between and within columns --------------------------------------------------
-  // A drop is saved through the same move endpoint as the buttons, with the ranks of the new
-  // neighbours; if the save fails, the card goes back where it was and the reader is told.
+  // -- moves made in the page: drag and drop, and the "Move to" buttons -------------------------
+  // The card moves in the page at once; the move is saved through the same endpoint as the plain
+  // form, with the ranks of the card's new neighbours ("dropped"), and the answer updates only what
+  // the move changed on the card (_card_state.html). If the save fails, the card goes back where it
+  // was and the reader is told.
   var pendingDrops = new WeakMap();
 
   function neighbourRank(card, direction) {
@@ -130,7 +132,7 @@
     while (sibling && !sibling.classList.contains("book-card")) {
       sibling = sibling[direction];
     }
-    return sibling ? sibling.dataset.rank : "";
+    return sibling ? sibling.querySelector(".card-state").dataset.rank : "";
   }
 
   function putBack(card) {
@@ -145,29 +147,56 @@
     drop.from.insertBefore(card, drop.from.children[drop.oldIndex] || null);
   }
 
-  function onDrop(event) {
-    var card = event.item;
-    if (event.from === event.to && event.oldIndex === event.newIndex) {
-      return;
-    }
-    pendingDrops.set(card, { from: event.from, oldIndex: event.oldIndex, told: false });
+  function saveMove(card, from, oldIndex, toStatus) {
+    pendingDrops.set(card, { from: from, oldIndex: oldIndex, told: false });
+    var form = card.querySelector("form");
     // The returned promise rejects when the server does not answer; htmx:afterRequest handles
     // that below, so the rejection is not left unhandled.
-    var form = card.querySelector("form");
     window.htmx.ajax("POST", form.getAttribute("action"), {
       source: card,
       target: card,
       swap: "outerHTML",
       values: {
-        status: event.to.dataset.status,
-        version: card.dataset.version,
-        from_status: event.from.dataset.status,
+        status: toStatus,
+        version: form.elements.version.value,
+        from_status: form.elements.from_status.value,
         dropped: "1",
         above: neighbourRank(card, "previousElementSibling"),
         below: neighbourRank(card, "nextElementSibling"),
       },
     }).catch(function () {});
   }
+
+  function onDrop(event) {
+    if (event.from === event.to && event.oldIndex === event.newIndex) {
+      return;
+    }
+    saveMove(event.item, event.from, event.oldIndex, event.to.dataset.status);
+  }
+
+  // A "Move to" button on the board puts the card on top of that column right away. (Elsewhere,
+  // e.g. on a book's own page, the form goes to htmx as it is.)
+  document.addEventListener(
+    "click",
+    function (event) {
+      var button = event.target.closest ? event.target.closest(".book-card button[name=status]") : null;
+      var card = button && button.closest(".book-card");
+      var from = card && card.parentElement;
+      var to = button && document.getElementById("cards-" + button.value);
+      if (!button || !from || !from.matches(".book-list[data-status]") || !to || !window.htmx) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation();
+      if (pendingDrops.has(card)) {
+        return; // a second click while the first move is saved (its buttons are not updated yet)
+      }
+      var oldIndex = Array.prototype.indexOf.call(from.children, card);
+      to.insertBefore(card, to.firstElementChild);
+      saveMove(card, from, oldIndex, button.value);
+    },
+    true
+  );
 
   // An error answer to a drop: htmx sends it to #messages (base.html's responseHandling), but the
   // swap given to htmx.ajax above ("outerHTML", meant for the card) would win over that and

@@ -438,3 +438,16 @@ def test_show_more_loads_next_page(page: Page, make_user, books):
     expect(cards(page, "not_started")).to_have_count(6)
     expect_counts(page, 6, 1, 0)
     expect_no_reload(page)
+
+
+def test_a_books_own_page_moves_it_and_comes_back_to_the_board(page: Page, make_user):
+    """The card on /books/<id> has no board around it: its forms work as plain ones."""
+    make_user("alice")
+    sign_in(page, "alice")
+    card = add_book(page, "Solaris", "Stanisław Lem")
+    page.goto(page.url.rstrip("/") + "/books/" + card.get_attribute("id").removeprefix("book-"))
+    expect(page.get_by_role("article", name="Solaris")).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Move to Reading\b")).click()
+    expect(page).to_have_title(re.compile(r"^Your board"))
+    expect(page.locator("#messages")).to_contain_text("Moved “Solaris” to Reading.")
+    expect(card_in(page, "reading", "Solaris")).to_be_visible()

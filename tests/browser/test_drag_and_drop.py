@@ -208,3 +208,53 @@ def move_card_to_reading(page: Page, title: str) -> None:
 
 def any_card_named(page: Page, title: str):
     return page.get_by_role("article", name=title, exact=True)
+
+
+def test_a_move_button_moves_the_card_in_the_page_and_the_answer_updates_only_what_changed(board: Page):
+    """With static/app.js a "Move to" button is a drop on top of that column: the same card element
+    moves at once, and the server's answer (only the card's changed part) updates it in place."""
+    page = board
+    add_book(page, "Kindred", "Octavia E. Butler")
+    add_book(page, "Dawn", "Octavia E. Butler")
+    move_card_to_reading(page, "Dawn")
+    mark_window(page)
+    page.evaluate("id => { document.getElementById(id).dataset.marker = 'same element'; }", card_id(page, "Kindred"))
+
+    with page.expect_response(re.compile(MOVE_URL)) as response:
+        button = card_in(page, "not_started", "Kindred").get_by_role("button", name=re.compile(r"^Move to Reading\b"))
+        button.click()
+    answer = response.value
+    assert answer.ok and answer.headers["hx-reswap"] == "none"
+    assert "<article" not in answer.text() and len(answer.body()) < 2048
+    wait_for_htmx(page)
+    moved = card_in(page, "reading", "Kindred")
+    expect(moved).to_have_attribute("data-marker", "same element")  # moved, not replaced
+    expect_titles(page, "reading", ["Kindred", "Dawn"])  # on top of the column
+    expect(moved.locator(".status-badge")).to_have_text("Reading")
+    expect(moved.locator("input[name=version]")).to_have_value("2")
+    expect(moved.get_by_role("button", name=re.compile(r"^Move to Not started\b"))).to_be_visible()
+    expect(moved).to_be_focused()
+    expect_counts(page, 0, 2, 0)
+    expect_no_reload(page)
+    page.reload()
+    expect_titles(page, "reading", ["Kindred", "Dawn"])
+
+
+def test_a_move_button_whose_save_fails_puts_the_card_back(board: Page, page_problems):
+    page = board
+    page_problems.allow_failed_requests(MOVE_URL)
+    add_book(page, "Beloved", "Toni Morrison")
+    add_book(page, "Jazz", "Toni Morrison")
+    page.route(re.compile(MOVE_URL), _abort)
+    with page.expect_event("requestfailed"):
+        card_in(page, "not_started", "Beloved").get_by_role("button", name=re.compile(r"^Move to Finished\b")).click()
+    expect(page.locator("#messages")).to_have_text(
+        "The move could not be saved: the server did not answer. The card is back where it was."
+    )
+    expect_titles(page, "not_started", ["Jazz", "Beloved"])
+    expect(cards(page, "finished")).to_have_count(0)
+    expect_counts(page, 2, 0, 0)
+
+
+def card_id(page: Page, title: str) -> str:
+    return any_card_named(page, title).get_attribute("id")

@@ -145,10 +145,15 @@ def move(book_id: str):
     book = moved.book
     flash(f"Moved “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
-        # A dropped card is already where the reader put it: refresh it there. A button sends it on top.
         # The counts come with the move (None: it kept its column, and the counts shown stay true).
-        template = "books/_book_in_place.html" if dropped else "books/_book_placed.html"
-        response = make_response(render_template(template, book=book, counts=moved.counts))
+        if dropped:
+            # The page moved the card already (a drop, or a button with static/app.js): send only what
+            # the move changed on it, and leave the card where it is.
+            response = make_response(render_template("books/_book_in_place.html", book=book, counts=moved.counts))
+            response.headers["HX-Reswap"] = "none"
+        else:
+            # The card leaves its place and lands, whole, on top of its new column.
+            response = make_response(render_template("books/_book_placed.html", book=book, counts=moved.counts))
         return _focus_after_swap(response, f"#book-{book.book_id}")
     return redirect(url_for("books.board"), code=303)
 
