@@ -343,20 +343,16 @@ class BookRepository:
         update = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
         if removed:
             update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
-        try:
-            with self._errors("save book", translate_conditional=False):
-                response = self._table.update_item(
-                    Key={"user_id": book.user_id, "book_id": book.book_id},
-                    UpdateExpression=update,
-                    ConditionExpression="attribute_exists(book_id) AND #version = :expected",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values,
-                    ReturnValues="UPDATED_OLD",
-                )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            raise BookChanged(self.get(book.user_id, book.book_id)) from None  # or BookNotFound
+        response = self._update_book_as_seen(
+            "save book",
+            book.user_id,
+            book.book_id,
+            UpdateExpression=update,
+            ConditionExpression="attribute_exists(book_id) AND #version = :expected",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="UPDATED_OLD",
+        )
         old_status = Status(response["Attributes"].get("status", stored.status.value))
         if old_status != stored.status:
             self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
@@ -394,27 +390,23 @@ class BookRepository:
                 names[f"#{field}"] = field
                 if change is DateChange.CLEAR:
                     removes.append(f"#{field}")
-                elif change is DateChange.TODAY:
+                    continue
+                values[":today"] = today.isoformat()
+                if change is DateChange.TODAY:
                     sets.append(f"#{field} = :today")
                 else:
                     sets.append(f"#{field} = if_not_exists(#{field}, :today)")
-            if any(change is not DateChange.CLEAR for change in DATES_ON_ARRIVAL[to_status].values()):
-                values[":today"] = today.isoformat()
         update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        try:
-            with self._errors("move book", translate_conditional=False):
-                response = self._table.update_item(
-                    Key={"user_id": user_id, "book_id": book_id},
-                    UpdateExpression=update,
-                    ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values,
-                    ReturnValues="ALL_NEW",
-                )
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            raise BookChanged(self.get(user_id, book_id)) from None  # or BookNotFound
+        response = self._update_book_as_seen(
+            "move book",
+            user_id,
+            book_id,
+            UpdateExpression=update,
+            ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
         book = _from_item(response["Attributes"])
         if to_status == from_status:
             return Moved(book=book, counts=None)
@@ -508,6 +500,19 @@ class BookRepository:
                 ReturnValues="ALL_NEW",
             )
         return _counts_from_item(response["Attributes"])
+
+    def _update_book_as_seen(self, operation: str, user_id: str, book_id: str, **update: Any) -> dict[str, Any]:
+        """One conditional UpdateItem of a book (the condition says "as the reader saw it").
+
+        Raises BookChanged with the stored book when the condition fails, or BookNotFound when the
+        book is gone: the read happens only then."""
+        try:
+            with self._errors(operation, translate_conditional=False):
+                return self._table.update_item(Key={"user_id": user_id, "book_id": book_id}, **update)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise BookChanged(self.get(user_id, book_id)) from None
 
     # -- errors ------------------------------------------------------------------------------------
 
