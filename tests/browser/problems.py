@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Request, Response
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response
 
 # Chromium's console line for an HTTP error answer, e.g. "... responded with a status of 409 (CONFLICT)".
 HTTP_ERROR_CONSOLE = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
@@ -82,6 +84,18 @@ class PageProblems:
     def _on_response(self, response: Response) -> None:
         if response.status >= 400 and response.status not in self.allowed_statuses:
             self.problems.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+
+@contextlib.contextmanager
+def watched_page(browser: Browser, base_url: str, problems: PageProblems) -> Iterator[Page]:
+    """A page in a fresh context whose problems `problems` records (for the guard's own tests, which
+    read them instead of failing on them). The context is closed on leaving, so every event is in."""
+    context = browser.new_context(base_url=base_url)
+    problems.watch(context)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _is_static(url: str) -> bool:

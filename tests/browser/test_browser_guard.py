@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.problems import PageProblems
+from tests.browser.problems import PageProblems, watched_page
 
 CDN_STYLESHEET = "https://cdn.jsdelivr.net/npm/bootstrap@5/dist/css/bootstrap.min.css"
 
 
 def test_guard_records_other_origins_script_errors_and_http_errors(chromium, live_server):
     problems = PageProblems(live_server)
-    context = chromium.new_context(base_url=live_server)
-    problems.watch(context)
-    try:
-        page = context.new_page()
+    with watched_page(chromium, live_server, problems) as page:
         page.goto("/login")
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
         assert problems.problems == [], "the sign-in page itself is clean"
@@ -36,8 +33,6 @@ def test_guard_records_other_origins_script_errors_and_http_errors(chromium, liv
             page.evaluate("console.error('logged by the page')")
         with page.expect_response("**/no-such-page"):
             page.evaluate("fetch('/no-such-page')")
-    finally:
-        context.close()
 
     recorded = "\n".join(problems.problems)
     assert f"request to another origin: GET {CDN_STYLESHEET}" in recorded
@@ -50,14 +45,9 @@ def test_guard_records_other_origins_script_errors_and_http_errors(chromium, liv
 def test_guard_lets_announced_statuses_through(chromium, live_server):
     problems = PageProblems(live_server)
     problems.allow_status(404)
-    context = chromium.new_context(base_url=live_server)
-    problems.watch(context)
-    try:
-        page = context.new_page()
+    with watched_page(chromium, live_server, problems) as page:
         page.goto("/login")
         # Chromium's "Failed to load resource ... 404" line is what the guard lets through here.
         with page.expect_console_message(lambda message: "status of 404" in message.text):
             assert page.evaluate("fetch('/no-such-page').then(response => response.status)") == 404
-    finally:
-        context.close()
     assert problems.problems == []

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.problems import PageProblems
+from tests.browser.problems import PageProblems, watched_page
 
 
 def test_announced_failed_requests_pass_and_others_do_not(chromium, live_server):
     problems = PageProblems(live_server)
     problems.allow_failed_requests(r"/books/[^/]+/move$")
-    context = chromium.new_context(base_url=live_server)
-    problems.watch(context)
-    try:
-        page = context.new_page()
+    with watched_page(chromium, live_server, problems) as page:
         page.route("**/move", lambda route: route.abort())
         page.route("**/other", lambda route: route.abort())
         page.goto("/login")
@@ -24,8 +21,6 @@ def test_announced_failed_requests_pass_and_others_do_not(chromium, live_server)
         # htmx's own lines about a request that got no answer (they name no URL).
         with page.expect_console_message(lambda message: "htmx:sendError" in message.text):
             page.evaluate("console.error('htmx:sendError, [object HTMLElement]')")
-    finally:
-        context.close()
 
     recorded = "\n".join(problems.problems)
     assert "/books/abc/move" not in recorded
@@ -35,15 +30,10 @@ def test_announced_failed_requests_pass_and_others_do_not(chromium, live_server)
 
 def test_htmx_send_errors_are_problems_unless_a_failure_was_announced(chromium, live_server):
     problems = PageProblems(live_server)
-    context = chromium.new_context(base_url=live_server)
-    problems.watch(context)
-    try:
-        page = context.new_page()
+    with watched_page(chromium, live_server, problems) as page:
         page.goto("/login")
         with page.expect_console_message(lambda message: "htmx:sendError" in message.text):
             page.evaluate("console.error('htmx:sendError, [object HTMLElement]')")
-    finally:
-        context.close()
     assert any(problem.startswith("console error: htmx:sendError") for problem in problems.problems)
 
 
@@ -51,10 +41,7 @@ def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(app, 
     icon, script = (app.extensions["static_files"][name] for name in ("favicon.svg", "app.js"))  # hashed copies
     problems = PageProblems(live_server)
     problems.allow_status(503)
-    context = chromium.new_context(base_url=live_server)
-    problems.watch(context)
-    try:
-        page = context.new_page()
+    with watched_page(chromium, live_server, problems) as page:
         # A page left before its files arrived: Chromium drops them (ERR_ABORTED), the guard lets that be.
         dropped: list[str] = []
 
@@ -71,8 +58,6 @@ def test_announced_statuses_cover_htmx_lines_and_dropped_static_files_pass(app, 
         with page.expect_console_message(lambda message: "Error Code 500" in message.text):
             page.evaluate("console.error('Response Status Error Code 503 from /books/x/move')")
             page.evaluate("console.error('Response Status Error Code 500 from /books/x/move')")
-    finally:
-        context.close()
 
     recorded = "\n".join(problems.problems)
     assert "Error Code 503" not in recorded
