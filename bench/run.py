@@ -5,8 +5,10 @@
 
 Seeds one reader per library size (books spread over the three columns) into dynalite and a
 throwaway MariaDB database, runs the app under gunicorn as the Procfile does (BENCHMARK_MODE on, so
-each response reports its DynamoDB calls), and measures from this separate client process. Prints
-each target as MET or MISSED; exits 0 either way (a benchmark reports, the tests judge).
+each response reports its DynamoDB calls), and measures from this separate client process. The
+board is measured rendered (asked for as a hard reload does, as after any change) and unchanged
+(from the page cache). Prints each target as MET or MISSED; exits 0 either way (a benchmark
+reports, the tests judge).
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from loadtest.stack import Stack  # noqa: E402  (after the path is set)
+from bookapp.config import Config  # noqa: E402  (after the path is set)
+from loadtest.stack import Stack  # noqa: E402
 
 PASSWORD = "benchmark passphrase 42"  # noqa: S105  (a throwaway account in a throwaway database)
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -40,6 +43,8 @@ CARD = re.compile(
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 COLUMN_TOP = re.compile(r'data-rank="(\d+)"')  # the first card's rank, after a column's opening tag
 HASHED_ASSET = re.compile(r"^/static/dist/.+\.[0-9a-f]{8}\.\w+$")
+# What a browser's hard reload sends: the board is rendered from DynamoDB, not taken from the page cache.
+HARD_RELOAD = {"Cache-Control": "no-cache"}
 
 
 class Session:
@@ -134,7 +139,9 @@ def seed(app, sizes: list[int]) -> None:
             books.restore(library)
 
 
-def throughput(port: int, path: str, session_cookie: str, clients: int, seconds: float) -> float:
+def throughput(
+    port: int, path: str, session_cookie: str, clients: int, seconds: float, headers: dict | None = None
+) -> float:
     """Requests per second that `clients` keep-alive connections get through in `seconds`."""
     counts = [0] * clients
     stop = time.monotonic() + seconds
@@ -142,7 +149,7 @@ def throughput(port: int, path: str, session_cookie: str, clients: int, seconds:
     def hammer(index: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while time.monotonic() < stop:
-            connection.request("GET", path, headers={"Cookie": session_cookie})
+            connection.request("GET", path, headers={"Cookie": session_cookie, **(headers or {})})
             response = connection.getresponse()
             response.read()
             if response.status == 200:
@@ -154,6 +161,12 @@ def throughput(port: int, path: str, session_cookie: str, clients: int, seconds:
     for thread in threads:
         thread.join()
     return sum(counts) / seconds
+
+
+def wait_until_settled() -> None:
+    """A board rendered within BOARD_CACHE_SETTLE_SECONDS of a change is not kept (DynamoDB's index
+    may lag): wait that long after the last change before measuring the page cache."""
+    time.sleep(Config.BOARD_CACHE_SETTLE_SECONDS + 1)
 
 
 def worker_peak_rss_mb(master_pid: int) -> float:
@@ -185,18 +198,17 @@ def main() -> int:
 def measure(port: int, sizes: list[int], samples: int, load_seconds: float, master_pid: int) -> int:
     rows: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
     board_p50 = {}
-    board_calls = {}
     sessions = {size: Session(port, f"reader{size}") for size in sizes}
     for size, session in sessions.items():
-        results = [session.request("GET", "/") for _ in range(samples)]
+        # Rendered from DynamoDB, as after any change to the library (a hard reload asks for that).
+        results = [session.request("GET", "/", headers=HARD_RELOAD) for _ in range(samples)]
         assert all(r.status == 200 for r in results), {r.status for r in results}
         times = [r.ms for r in results]
         board_p50[size] = statistics.median(times)
         last = results[-1].headers
-        board_calls[size] = (last["X-DynamoDB-Operations"], last["X-DynamoDB-Items"], last["X-DynamoDB-Capacity"])
         rows.append(
             (
-                f"board GET / ({size:,} books) p50 / p95",
+                f"board GET / ({size:,} books), rendered p50 / p95",
                 f"{board_p50[size]:.1f} / {percentile(times, 0.95):.1f} ms",
                 "",
                 "",
@@ -211,9 +223,26 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
                 verdict(int(last["X-DynamoDB-Requests"]) <= 4 and "Scan" not in last["X-DynamoDB-Operations"]),
             )
         )
+    wait_until_settled()
+    for size, session in sessions.items():
+        # Unchanged since it was rendered: from the worker's page cache (both workers' caches are
+        # warm after the first few requests).
+        results = [session.request("GET", "/") for _ in range(samples)]
+        times = [r.ms for r in results]
+        requests = statistics.mode(int(r.headers["X-DynamoDB-Requests"]) for r in results)
+        rows.append(
+            (
+                f"board GET / ({size:,} books), unchanged p50 / p95",
+                f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f} ms ({requests} DynamoDB requests)",
+                "",
+                "",
+            )
+        )
     largest, smallest = max(sizes), min(sizes)
     ratio = board_p50[largest] / board_p50[smallest]
-    rows.append((f"board p50 {largest:,} ÷ {smallest:,} books", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5)))
+    rows.append(
+        (f"board p50 {largest:,} ÷ {smallest:,} books, rendered", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5))
+    )
 
     session = sessions[1_000]
     page = session.request("GET", "/").body
@@ -329,11 +358,18 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
         )
     )
 
-    board_rps = throughput(port, "/", sessions[1_000].cookie, 10, load_seconds)
-    ceiling = throughput(port, "/bench/ping", sessions[1_000].cookie, 10, load_seconds)
-    rows.append(("throughput, 10 clients: board (1,000)", f"{board_rps:.0f} req/s", "", ""))
+    wait_until_settled()  # the adds above changed this library
+    cookie = sessions[1_000].cookie
+    board_rps = throughput(port, "/", cookie, 10, load_seconds)
+    rendered_rps = throughput(port, "/", cookie, 10, load_seconds, HARD_RELOAD)
+    ceiling = throughput(port, "/bench/ping", cookie, 10, load_seconds)
+    rows.append(("throughput, 10 clients: board (1,000), unchanged", f"{board_rps:.0f} req/s", "", ""))
+    rows.append(("throughput, 10 clients: board (1,000), rendered", f"{rendered_rps:.0f} req/s", "", ""))
     rows.append(("throughput, 10 clients: bare route", f"{ceiling:.0f} req/s", "", ""))
-    rows.append(("  board ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5)))
+    rows.append(
+        ("  board unchanged ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5))
+    )
+    rows.append(("  board rendered ÷ bare route", f"{rendered_rps / ceiling:.0%}", "", ""))
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import books, cli, errors, health, request_log, response_headers, static_files
+from bookapp import books, cli, errors, health, page_cache, request_log, response_headers, static_files
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -30,6 +30,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     login_manager.init_app(app)
     limiter.init_app(app)
     books.init_app(app)
+    page_cache.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     health.init_app(app)

@@ -31,6 +31,13 @@ class Config:
     BOOKS_TABLE = os.environ.get("BOOKS_TABLE", "books")
     AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     BOOKS_PAGE_SIZE = int(os.environ.get("BOOKS_PAGE_SIZE", "20"))
+    # Rendered board pages kept per worker process (page_cache.py); a board of 60 cards is about
+    # 130 KB. 0 turns the cache off. A page is right by its key; the age only bounds a lost update.
+    PAGE_CACHE_BYTES = int(float(os.environ.get("PAGE_CACHE_MB", "8")) * 1024 * 1024)
+    PAGE_CACHE_SECONDS = 300
+    # DynamoDB's index (by_column) is eventually consistent, usually within a second: a board rendered
+    # this soon after a change might not show it yet, so it is served but not kept.
+    BOARD_CACHE_SETTLE_SECONDS = 5
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     SESSION_COOKIE_HTTPONLY = True
@@ -113,6 +120,7 @@ class TestingConfig(Config):
     # Tests name their own databases and tables; nothing is read from the developer's environment.
     SQLALCHEMY_DATABASE_URI = None
     BOOKS_TABLE = "books-test"
+    BOARD_CACHE_SETTLE_SECONDS = 0  # dynalite's index is consistent at once: keep every page, test every path
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from bookapp.books import Book, BookChanged, BookNotFound, Status
+from bookapp.books import Book, BookChanged, BookNotFound, BookRepository, Status
 from bookapp.books.model import new_book_id, new_column_rank
 from bookapp.books.repository import COLUMN_INDEX, encode_cursor
 from bookapp.books.service import Place, load_board, move_book
@@ -204,3 +204,24 @@ def test_delete_all_for_user_removes_every_book_and_only_theirs(books):
         b.book_id for b in reversed(keep)
     ]
     assert books.delete_all_for_user("7") == 0  # running it again is harmless
+
+
+def test_every_write_reports_the_reader_whose_books_changed(app):
+    # The app counts up the reader's books revision with this (the key of their cached board).
+    changed = []
+    books = BookRepository(app.config["BOOKS_TABLE"], app.config["AWS_REGION"], on_change=changed.append)
+    today = dt.date(2026, 3, 1)
+
+    book = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, today)
+    moved = books.move("7", book.book_id, Status.NOT_STARTED, Status.READING, new_column_rank(), 1, today).book
+    books.save(moved.edited("Dune Messiah", "Frank Herbert"), moved.version)
+    with pytest.raises(BookChanged):
+        books.save(moved, expected_version=1)  # refused, but reported: a failed write may be half done
+    books.repair_count("7", Status.READING, 1)
+    books.delete("7", book.book_id)
+    books.delete_all_for_user("7")
+    assert changed == ["7"] * 7
+
+    books.counts("7")
+    books.list_column("7", Status.READING, 5)
+    assert len(changed) == 7  # reads report nothing

@@ -81,6 +81,7 @@ def test_database_and_table_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
     monkeypatch.setenv("BOOKAPP_CONFIG", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("PAGE_CACHE_MB", "0.5")
     config_module = importlib.reload(bookapp.config)
     try:
         config_class = config_module.config_from_environment()
@@ -89,6 +90,7 @@ def test_database_and_table_come_from_the_environment(monkeypatch, tmp_path):
         assert app.config["BOOKS_TABLE"] == "books-from-env"
         assert app.extensions["book_repository"].table_name == "books-from-env"
         assert app.config["AWS_REGION"] == "eu-west-1"
+        assert app.extensions["page_cache"].max_bytes == 512 * 1024
     finally:
         monkeypatch.undo()
         importlib.reload(bookapp.config)

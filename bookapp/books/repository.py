@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -178,8 +179,18 @@ def decode_cursor(cursor: str, user_id: str, status: Status) -> dict[str, str] |
 class BookRepository:
     """One DynamoDB table of books, for all readers."""
 
-    def __init__(self, table_name: str, region_name: str, dynamodb_resource: Any | None = None):
+    def __init__(
+        self,
+        table_name: str,
+        region_name: str,
+        dynamodb_resource: Any | None = None,
+        on_change: Callable[[str], None] | None = None,
+    ):
+        """`on_change(user_id)` is called after every write to a reader's items, even a failed one
+        (it may have been partly done): the app counts up the reader's books revision with it, which
+        keys their cached board page (blueprints/books/board_cache.py)."""
         self.table_name = table_name
+        self._on_change = on_change
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
         self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
         self._table = self._dynamodb.Table(table_name)
@@ -269,7 +280,7 @@ class BookRepository:
 
         Counters are kept by separate writes (dynalite has no transactions), so a process that dies
         between a book write and its counter write leaves the counter off by one; this heals it."""
-        with self._errors("repair count"):
+        with self._changing(user_id), self._errors("repair count"):
             self._table.update_item(
                 Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
                 UpdateExpression="SET #count = :exact",
@@ -318,14 +329,15 @@ class BookRepository:
             version=1,
         )
         book = blank.moved_to(status, today) if status != Status.NOT_STARTED else blank
-        try:
-            with self._errors("add book", translate_conditional=False):
-                self._table.put_item(Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)")
-        except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            return self.get(user_id, book.book_id)  # added already, by the first of the submits
-        self._adjust_counts(user_id, {status: +1})
+        with self._changing(user_id):
+            try:
+                with self._errors("add book", translate_conditional=False):
+                    self._table.put_item(Item=_to_item(book), ConditionExpression="attribute_not_exists(book_id)")
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
+                return self.get(user_id, book.book_id)  # added already, by the first of the submits
+            self._adjust_counts(user_id, {status: +1})
         return book
 
     def save(self, book: Book, expected_version: int) -> Book:
@@ -343,19 +355,20 @@ class BookRepository:
         update = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
         if removed:
             update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
-        response = self._update_book_as_seen(
-            "save book",
-            book.user_id,
-            book.book_id,
-            UpdateExpression=update,
-            ConditionExpression="attribute_exists(book_id) AND #version = :expected",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-            ReturnValues="UPDATED_OLD",
-        )
-        old_status = Status(response["Attributes"].get("status", stored.status.value))
-        if old_status != stored.status:
-            self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
+        with self._changing(book.user_id):
+            response = self._update_book_as_seen(
+                "save book",
+                book.user_id,
+                book.book_id,
+                UpdateExpression=update,
+                ConditionExpression="attribute_exists(book_id) AND #version = :expected",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_OLD",
+            )
+            old_status = Status(response["Attributes"].get("status", stored.status.value))
+            if old_status != stored.status:
+                self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
         return stored
 
     def move(
@@ -397,38 +410,40 @@ class BookRepository:
                 else:
                     sets.append(f"#{field} = if_not_exists(#{field}, :today)")
         update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        response = self._update_book_as_seen(
-            "move book",
-            user_id,
-            book_id,
-            UpdateExpression=update,
-            ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-            ReturnValues="ALL_NEW",
-        )
-        book = _from_item(response["Attributes"])
-        if to_status == from_status:
-            return Moved(book=book, counts=None)
-        return Moved(book=book, counts=self._adjust_counts(user_id, {from_status: -1, to_status: +1}))
+        with self._changing(user_id):
+            response = self._update_book_as_seen(
+                "move book",
+                user_id,
+                book_id,
+                UpdateExpression=update,
+                ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+            book = _from_item(response["Attributes"])
+            if to_status == from_status:
+                return Moved(book=book, counts=None)
+            return Moved(book=book, counts=self._adjust_counts(user_id, {from_status: -1, to_status: +1}))
 
     def delete(self, user_id: str, book_id: str) -> Book:
         """Delete one book; BookNotFound when it is not this reader's."""
         if not is_valid_book_id(book_id):
             raise BookNotFound(book_id)
-        try:
-            with self._errors("delete book", translate_conditional=False):
-                response = self._table.delete_item(
-                    Key={"user_id": user_id, "book_id": book_id},
-                    ConditionExpression="attribute_exists(book_id)",
-                    ReturnValues="ALL_OLD",
-                )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise BookNotFound(book_id) from None
-            raise
-        book = _from_item(response["Attributes"])
-        self._adjust_counts(user_id, {book.status: -1})
+        with self._changing(user_id):
+            try:
+                with self._errors("delete book", translate_conditional=False):
+                    response = self._table.delete_item(
+                        Key={"user_id": user_id, "book_id": book_id},
+                        ConditionExpression="attribute_exists(book_id)",
+                        ReturnValues="ALL_OLD",
+                    )
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                    raise BookNotFound(book_id) from None
+                raise
+            book = _from_item(response["Attributes"])
+            self._adjust_counts(user_id, {book.status: -1})
         return book
 
     def delete_all_for_user(self, user_id: str) -> int:
@@ -436,7 +451,7 @@ class BookRepository:
 
         Safe to run again after an interruption: it deletes whatever is still there."""
         deleted = 0
-        with self._errors("delete all books"), self._table.batch_writer() as batch:
+        with self._changing(user_id), self._errors("delete all books"), self._table.batch_writer() as batch:
             for key in self._keys_of_user(user_id):
                 batch.delete_item(Key=key)
                 if key["book_id"] != COUNTS_SORT_KEY:
@@ -513,6 +528,15 @@ class BookRepository:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             raise BookChanged(self.get(user_id, book_id)) from None
+
+    @contextlib.contextmanager
+    def _changing(self, user_id: str) -> Iterator[None]:
+        """Around a write to a reader's items: report the change however the write ends."""
+        try:
+            yield
+        finally:
+            if self._on_change is not None:
+                self._on_change(user_id)
 
     # -- errors ------------------------------------------------------------------------------------
 

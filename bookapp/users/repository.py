@@ -35,6 +35,17 @@ def find_by_session_token(session_token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
+def record_books_changed(user_id: int) -> None:
+    """Note that this reader's books changed: every cached board page of theirs is now stale."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(books_revision=User.books_revision + 1, books_changed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def any_user_exists() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is not None
 

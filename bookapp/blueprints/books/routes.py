@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user, login_required
 
 from bookapp.blueprints.books import bp
+from bookapp.blueprints.books.board_cache import serve_board
 from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
 from bookapp.books.service import Place, edit_book, load_board, move_book, nudge_book
@@ -62,8 +63,12 @@ def _status_or_404(value: str) -> Status:
 
 
 def _render_board(add_form: AddBookForm, status: int = 200):
+    return _board_html(add_form), status
+
+
+def _board_html(add_form: AddBookForm) -> str:
     board = load_board(get_book_repository(), current_user.books_key, _page_size())
-    return render_template("books/board.html", board=board, add_form=add_form), status
+    return render_template("books/board.html", board=board, add_form=add_form)
 
 
 def _book_changed(error: BookChanged):
@@ -84,8 +89,9 @@ def _book_changed(error: BookChanged):
 
 @bp.get("/")
 def board():
-    """The board: three columns with their counts, and the add form."""
-    return _render_board(AddBookForm())
+    """The board: three columns with their counts, and the add form; an unchanged board comes from
+    this process's page cache (board_cache.py)."""
+    return serve_board(_board_html)
 
 
 @bp.post("/books")
