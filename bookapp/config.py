@@ -36,7 +36,8 @@ class Config:
     PAGE_CACHE_BYTES = int(float(os.environ.get("PAGE_CACHE_MB", "8")) * 1024 * 1024)
     PAGE_CACHE_SECONDS = 300
     # DynamoDB's index (by_column) is eventually consistent, usually within a second: a board rendered
-    # this soon after a change might not show it yet, so it is served but not kept.
+    # this soon after a change might not show it yet, so it is served but not kept. (MySQL keeps the
+    # change time in whole seconds: in effect between 4 and 5 seconds.)
     BOARD_CACHE_SETTLE_SECONDS = 5
 
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")

@@ -43,9 +43,11 @@ def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
     page = None if _hard_reload() else cache.get(key)
     if page is not None:
         return Response(page.fill({CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: new_book_id()}), mimetype="text/html")
+    # Decided before DynamoDB is read: the reads must come at least the settling time after the change.
+    keep = _settled(current_user.books_changed_at)
     add_form = AddBookForm()
     html = render(add_form)
-    if _settled(current_user.books_changed_at):
+    if keep:
         cache.put(key, Page.with_holes(html, {CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: add_form.book_id.data}))
     return html
 
