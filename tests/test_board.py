@@ -388,6 +388,23 @@ def test_a_drop_is_saved_through_the_move_endpoint_at_the_place_it_landed(reader
     assert f"Started {TODAY}" in text(reader.get("/"))
 
 
+def test_a_move_within_its_own_column_says_so(reader, books, alice_id):
+    by_title = three_books(reader, books, alice_id)  # Three, Two, One
+    three = by_title["Three"]
+
+    dropped = reader.post(
+        f"/books/{by_title['One'].book_id}/move",
+        {"status": "not_started", "version": 1, "dropped": "1", "above": "", "below": three.column_rank},
+        htmx=True,
+    )
+    already = reader.post(f"/books/{three.book_id}/move", {"status": "not_started", "version": 1}, htmx=True)
+
+    assert "Moved “One” within Not started." in text(dropped)
+    assert "“Three” is already in Not started." in text(already)
+    assert "Moved “Three”" not in text(already)
+    assert column_titles(reader, "not_started") == ["One", "Three", "Two"]
+
+
 def test_a_drop_with_nonsense_neighbours_still_saves_the_move_on_top(reader, books, alice_id):
     by_title = three_books(reader, books, alice_id)
     response = reader.post(

@@ -99,6 +99,7 @@ def test_drag_within_a_column_and_between_cards_keeps_the_order(board: Page):
     # The middle card to the top.
     drop(page, card_in(page, "not_started", "Persuasion"), card_in(page, "not_started", "Sense and Sensibility"))
     expect_titles(page, "not_started", ["Persuasion", "Sense and Sensibility", "Emma"])
+    expect(page.locator("#messages")).to_contain_text("Moved “Persuasion” within Not started.")
     expect_counts(page, 3, 0, 0)  # a move within a column changes no count
     expect(card_in(page, "not_started", "Persuasion").locator(".book-dates")).to_have_count(0)
 

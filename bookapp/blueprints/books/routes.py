@@ -149,7 +149,12 @@ def move(book_id: str):
     except BookChanged as error:
         return _book_changed(error)
     book = moved.book
-    flash(f"Moved “{book.title}” to {book.status.label}.", "success")
+    if moved.counts is not None:
+        flash(f"Moved “{book.title}” to {book.status.label}.", "success")
+    elif place is not None:  # a drop within its own column
+        flash(f"Moved “{book.title}” within {book.status.label}.", "success")
+    else:
+        flash(f"“{book.title}” is already in {book.status.label}.")
     if request.htmx:
         # The counts come with the move (None: it kept its column, and the counts shown stay true).
         if dropped:
