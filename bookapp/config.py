@@ -31,9 +31,11 @@ class Config:
     BOOKS_TABLE = os.environ.get("BOOKS_TABLE", "books")
     AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     BOOKS_PAGE_SIZE = int(os.environ.get("BOOKS_PAGE_SIZE", "20"))
-    # Rendered board pages kept per worker process (page_cache.py); a board of 60 cards is about
-    # 130 KB. 0 turns the cache off. A page is right by its key; the age only bounds a lost update.
-    PAGE_CACHE_BYTES = int(float(os.environ.get("PAGE_CACHE_MB", "8")) * 1024 * 1024)
+    # Rendered board pages and cards kept per worker process (page_cache.py), one page per reader; a
+    # board of 60 cards is about 130 KB as a page and as much again as cards, so 4 MB holds about 15
+    # such readers and keeps a worker within issue 7's 120 MB.
+    # 0 turns the cache off. A page is right by its key; the age only bounds a lost update.
+    PAGE_CACHE_BYTES = int(float(os.environ.get("PAGE_CACHE_MB", "4")) * 1024 * 1024)
     PAGE_CACHE_SECONDS = 300
     # DynamoDB's index (by_column) is eventually consistent, usually within a second: a board rendered
     # this soon after a change might not show it yet, so it is served but not kept. (MySQL keeps the

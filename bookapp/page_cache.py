@@ -1,14 +1,16 @@
-"""Rendered pages kept in this process's memory, so that a page whose data has not changed is not
-read and rendered again (issue 7: a board view is 4 DynamoDB requests and 60 cards of rendering).
+"""Rendered pages, and parts of pages, kept in this process's memory, so that what has not changed is
+not read and rendered again (issue 7: a board view is 4 DynamoDB requests and 60 cards of rendering).
+The board keeps its pages and its cards here (blueprints/books/board_cache.py).
 
 Whether a page is still right is decided by its key, not by its age: the caller puts in the key
 whatever the page shows that can change (the board's key holds the reader's `books_revision`, which
-every change to their books counts up in the shared users database). `max_age` only bounds how long
-a page can outlive a change that was made without counting up (a write that succeeded while the
-users database failed).
+every change to their books counts up in the shared users database; a card's, the book's `version`).
+`max_age` only bounds how long a page can outlive a change that was made without counting up (a
+write that succeeded while the users database failed).
 
 A page is stored with holes where each response needs its own values (a CSRF token, a new id),
-filled in per response: a cached page never hands one session's token to another.
+filled in per response: a cached page never hands one session's token to another. Pages are kept
+as they are sent, not compressed: a hit then costs one join, and a 60-card board is about 130 KB.
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class Page:
 
 
 class PageCache:
-    """Least recently used pages up to `max_bytes`, each kept at most `max_age` seconds.
+    """Least recently used pages up to `max_bytes`, each kept at most `max_age` seconds, and one
+    page per owner: a reader's new board replaces their old one, which no key will ask for again.
 
     One per process (each gunicorn worker has its own); safe to share between a worker's threads."""
 
@@ -69,7 +72,8 @@ class PageCache:
         self.max_bytes = max_bytes
         self.max_age = max_age
         self._clock = clock
-        self._pages: OrderedDict[Hashable, tuple[float, Page]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, tuple[float, Hashable, Page]] = OrderedDict()
+        self._key_of_owner: dict[Hashable, Hashable] = {}
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -78,20 +82,21 @@ class PageCache:
             entry = self._pages.get(key)
             if entry is None:
                 return None
-            stored_at, page = entry
+            stored_at, _, page = entry
             if self._clock() - stored_at > self.max_age:
                 self._remove(key)
                 return None
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: Page) -> None:
+    def put(self, key: Hashable, page: Page, owner: Hashable) -> None:
         if page.size > self.max_bytes:
             return  # larger than the whole cache (or the cache is off): not worth evicting everything
         with self._lock:
-            if key in self._pages:
-                self._remove(key)
-            self._pages[key] = (self._clock(), page)
+            for stale in {key, self._key_of_owner.get(owner)} & self._pages.keys():
+                self._remove(stale)
+            self._pages[key] = (self._clock(), owner, page)
+            self._key_of_owner[owner] = key
             self._bytes += page.size
             while self._bytes > self.max_bytes:
                 self._remove(next(iter(self._pages)))
@@ -105,7 +110,9 @@ class PageCache:
         return len(self._pages)
 
     def _remove(self, key: Hashable) -> None:
-        _, page = self._pages.pop(key)
+        _, owner, page = self._pages.pop(key)
+        if self._key_of_owner.get(owner) == key:
+            del self._key_of_owner[owner]
         self._bytes -= page.size
 
 

@@ -93,6 +93,31 @@ def test_every_session_gets_its_own_csrf_token_from_a_cached_board(app, make_use
     assert refused.status_code == 400
 
 
+def test_a_rendered_board_reuses_kept_cards_with_this_sessions_token(app, make_user, books):
+    alice = make_user("alice")
+    for title in ("Dune", "Emma", "Ulysses"):
+        books.add(alice.books_key, title, "Someone", Status.READING, dt.date(2026, 1, 1))
+    phone, laptop = Browser(app), Browser(app)
+    phone.login("alice")
+    laptop.login("alice")
+    text(phone.get("/"))  # renders the cards, and keeps them
+    cache = app.extensions["page_cache"]
+    kept = len(cache)
+
+    page = text(laptop.client.get("/", headers={"Cache-Control": "no-cache"}))  # rendered, cards kept
+
+    tokens = {match[0] or match[1] for match in CSRF_PATTERN.findall(page)}
+    assert len(tokens) == 1 and f'"X-CSRFToken": "{next(iter(tokens))}"' in page
+    assert page.count('name="csrf_token"') == 1 + 3 + 1  # sign-out form, three cards, add form
+    assert len(cache) == kept  # the board's page again, and no new card
+    book = books.list_column(alice.books_key, Status.READING, 5).books[0]
+    moved = laptop.post(
+        f"/books/{book.book_id}/move", {"status": "finished", "version": "1", "csrf_token": next(iter(tokens))}
+    )
+    assert moved.status_code == 303
+    assert 'id="count-finished">1<' in text(phone.get("/"))
+
+
 def test_every_view_of_a_cached_board_offers_a_new_book_id_so_two_tabs_add_two_books(reader, books, app):
     first_tab, second_tab = text(reader.get("/")), text(reader.get("/"))
     first_id, second_id = NEW_BOOK_ID.search(first_tab).group(1), NEW_BOOK_ID.search(second_tab).group(1)
@@ -169,26 +194,45 @@ def test_a_page_is_cut_at_every_per_response_value_and_filled_anew():
     assert page.size == len(html.encode()) - 3 * 3 - 2 * 3
 
 
+def page_of(size: int) -> Page:
+    """A page that takes `size` bytes in the cache."""
+    return Page.with_holes("x" * size, {})
+
+
 def test_the_cache_keeps_the_recently_used_pages_within_its_bytes():
-    cache = PageCache(max_bytes=250, max_age=60)
-    pages = {name: Page.with_holes(name * 100, {}) for name in "abc"}
-    cache.put("a", pages["a"])
-    cache.put("b", pages["b"])
+    pages = {name: page_of(1000) for name in "abc"}
+    cache = PageCache(max_bytes=2500, max_age=60)
+    cache.put("a", pages["a"], owner="alice")
+    cache.put("b", pages["b"], owner="bob")
     assert cache.get("a") is pages["a"]  # a is now the most recently used
 
-    cache.put("c", pages["c"])
+    cache.put("c", pages["c"], owner="carol")
 
     assert cache.get("b") is None
     assert cache.get("a") is pages["a"] and cache.get("c") is pages["c"]
-    assert cache.size == 200 and len(cache) == 2
-    cache.put("huge", Page.with_holes("x" * 251, {}))
+    assert cache.size == 2000 and len(cache) == 2
+    cache.put("huge", page_of(2501), owner="dan")
     assert cache.get("huge") is None and len(cache) == 2  # larger than the cache: not kept
+
+
+def test_an_owners_new_page_replaces_their_old_one():
+    cache = PageCache(max_bytes=100_000, max_age=60)
+    old, new, other = page_of(1000), page_of(1000), page_of(1000)
+    cache.put(("board", 1, "revision 1"), old, owner=1)
+    cache.put(("board", 2, "revision 1"), other, owner=2)
+
+    cache.put(("board", 1, "revision 2"), new, owner=1)
+
+    assert cache.get(("board", 1, "revision 1")) is None  # no one will ask for it again
+    assert cache.get(("board", 1, "revision 2")) is new
+    assert cache.get(("board", 2, "revision 1")) is other
+    assert cache.size == 2000
 
 
 def test_a_page_is_kept_at_most_max_age_seconds():
     now = [0.0]
     cache = PageCache(max_bytes=1000, max_age=300, clock=lambda: now[0])
-    cache.put("board", Page.with_holes("page", {}))
+    cache.put("board", Page.with_holes("page", {}), owner="alice")
     now[0] = 300
     assert cache.get("board") is not None
     now[0] = 300.5

@@ -1,10 +1,11 @@
 """The board page from this process's page cache (bookapp/page_cache.py) while the reader's books
-are unchanged: an unchanged board costs no DynamoDB request and no rendering.
+are unchanged: an unchanged board costs no DynamoDB request and no rendering. And when the board
+must be rendered (after a change), its cards from the same cache: a move changes one card of 60.
 
 The key is everything the page shows that can change: the reader and their session token (new
 after a restore into a fresh database), the revision of their books, which every change counts up
-in the users database that all processes and instances share (`note_books_changed`), and the name
-and role in the navigation bar. Each response fills in its own CSRF token and the add form's new
+in the users database that all processes and instances share (bookapp/books/__init__.py), and the
+name and role in the navigation bar. Each response fills in its own CSRF token and the add form's new
 book id, so no two pages share either.
 
 Rendered, not served from the cache:
@@ -23,11 +24,12 @@ from collections.abc import Callable
 from flask import Response, current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from bookapp.blueprints.books.forms import AddBookForm
+from bookapp.books import Book
 from bookapp.books.model import new_book_id
 from bookapp.page_cache import Page
-from bookapp.users import repository as users
 from bookapp.users.models import utcnow
 
 CSRF_HOLE = "csrf"
@@ -48,15 +50,26 @@ def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
     add_form = AddBookForm()
     html = render(add_form)
     if keep:
-        cache.put(key, Page.with_holes(html, {CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: add_form.book_id.data}))
+        page = Page.with_holes(html, {CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: add_form.book_id.data})
+        cache.put(key, page, owner=("board", current_user.id))
     return html
 
 
-def note_books_changed() -> None:
-    """After any request that may have changed the reader's books: every process's cached board
-    of theirs is stale from now on. Called before the response leaves, so the reader's next
-    request already sees the new revision."""
-    users.record_books_changed(current_user.id)
+def cached_card(book: Book, render_card: Callable[[Book], str]) -> Markup:
+    """A card as `render_card(book)` renders it, from the cache while the book is at this version.
+
+    Every change to a book counts its `version` up, so (reader, book, version) names one rendering;
+    a card's new version replaces its old one in the cache. The reader's session token is in the key
+    too: a restore into a fresh database makes new tokens, and may reuse ids and versions."""
+    cache = current_app.extensions["page_cache"]
+    key = ("card", current_user.session_token, book.book_id, book.version)
+    token = generate_csrf()
+    card = cache.get(key)
+    if card is None:
+        html = str(render_card(book))
+        cache.put(key, Page.with_holes(html, {CSRF_HOLE: token}), owner=("card", book.user_id, book.book_id))
+        return Markup(html)  # noqa: S704  (rendered by the autoescaping card macro)
+    return Markup(card.fill({CSRF_HOLE: token}).decode())  # noqa: S704  (the same, kept)
 
 
 def _board_key() -> tuple:

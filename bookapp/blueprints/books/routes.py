@@ -13,7 +13,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user, login_required
 
 from bookapp.blueprints.books import bp
-from bookapp.blueprints.books.board_cache import serve_board
+from bookapp.blueprints.books.board_cache import cached_card, serve_board
 from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
 from bookapp.books.service import Place, edit_book, load_board, move_book, nudge_book
@@ -29,6 +29,9 @@ EMPTY_COLUMN_MESSAGES = {
 def board_vocabulary():
     """Names every book template uses (the card is also rendered on admin-free pages)."""
     return {"Status": Status, "empty_messages": EMPTY_COLUMN_MESSAGES}
+
+
+bp.add_app_template_global(cached_card)
 
 
 @bp.before_request
