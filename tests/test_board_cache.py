@@ -247,3 +247,18 @@ def test_a_cache_of_zero_bytes_renders_every_view(app, make_user):
     reader.login("alice")
 
     assert [reader.get("/").headers["X-DynamoDB-Requests"] for _ in range(2)] == ["4", "4"]
+
+
+def test_a_kept_card_is_as_escaped_as_a_rendered_one(app, make_user, books):
+    alice = make_user("alice")
+    books.add(alice.books_key, "</script><script>alert(1)</script>", "<b>x</b>", Status.READING, dt.date(2026, 1, 1))
+    reader = Browser(app)
+    reader.login("alice")
+
+    rendered = text(reader.get("/"))
+    from_kept_card = text(reader.client.get("/", headers={"Cache-Control": "no-cache"}))
+
+    for page in (rendered, from_kept_card):
+        assert "<script>alert(1)" not in page and "<b>x</b>" not in page
+        assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert len(app.extensions["page_cache"]) == 2  # the page and its one card
