@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, get_flashed_messages, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -38,7 +38,7 @@ NEW_BOOK_ID_HOLE = "new_book_id"
 
 def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
     """The board for the signed-in reader; `render(add_form)` renders it when the cache cannot."""
-    if session.get("_flashes"):
+    if get_flashed_messages():  # shown once, by this render (Flask keeps them for the request)
         return render(AddBookForm())
     cache = current_app.extensions["page_cache"]
     key = _board_key()

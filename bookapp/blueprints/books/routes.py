@@ -65,10 +65,6 @@ def _status_or_404(value: str) -> Status:
         abort(404)
 
 
-def _render_board(add_form: AddBookForm, status: int = 200):
-    return _board_html(add_form), status
-
-
 def _board_html(add_form: AddBookForm) -> str:
     board = load_board(get_book_repository(), current_user.books_key, _page_size())
     return render_template("books/board.html", board=board, add_form=add_form)
@@ -104,7 +100,7 @@ def add():
     if not form.validate_on_submit():
         if request.htmx:
             return render_template("books/_add_form.html", add_form=form), 422
-        return _render_board(form, 422)
+        return _board_html(form), 422
     books = get_book_repository()
     book = books.add(
         current_user.books_key, form.title.data, form.author.data, Status(form.status.data), _today(), form.book_id.data
