@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import books, cli, errors, health, page_cache, request_log, response_headers, static_files
+from bookapp import benchmark, books, cli, errors, health, page_cache, request_log, response_headers, static_files
+from bookapp.blueprints.books.board_cache import count_books_changes
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
@@ -29,8 +30,11 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     htmx.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    books.init_app(app)
+    # Every write to a reader's books counts up their books revision: cached boards stay right.
+    books.init_app(app, on_change=count_books_changes(app))
     page_cache.init_app(app)
+    if app.config["BENCHMARK_MODE"]:
+        benchmark.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     health.init_app(app)

@@ -6,11 +6,17 @@ import datetime as dt
 import pytest
 
 from bookapp.books import Book, BookChanged, BookNotFound, BookRepository, Status
-from bookapp.books.model import new_book_id, new_column_rank
-from bookapp.books.repository import COLUMN_INDEX, encode_cursor
-from bookapp.books.service import Place, load_board, move_book
+from bookapp.books.items import COLUMN_INDEX, encode_cursor
+from bookapp.books.model import MoveOutcome, new_book_id, new_column_rank
+from bookapp.books.service import Move, Place, load_board, move_book
 
 TODAY = dt.date(2026, 11, 27)
+
+
+def move(books, book_id, to_status, version, today=TODAY, place=None, from_status=None, user_id="7"):
+    """A move as the board's form asks for it (`from_status`: the column the reader saw it in)."""
+    request = Move(to_status=to_status, expected_version=version, place=place, from_status=from_status)
+    return move_book(books, user_id=user_id, book_id=book_id, move=request, today=today)
 
 
 def add_books(books, user_id, count, status=Status.NOT_STARTED):
@@ -63,9 +69,9 @@ def test_malformed_ids_are_not_found_without_asking_dynamodb(books):
 
 def test_stale_version_is_refused_and_the_stored_book_kept(books):
     book = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, TODAY)
-    first = move_book(books, "7", book.book_id, Status.READING, expected_version=1, today=TODAY).book
+    first = move(books, book.book_id, Status.READING, 1).book
     with pytest.raises(BookChanged) as raised:
-        move_book(books, "7", book.book_id, Status.FINISHED, expected_version=1, today=TODAY)
+        move(books, book.book_id, Status.FINISHED, 1)
     assert raised.value.current == first
     assert books.get("7", book.book_id) == first
     assert first.version == 2
@@ -82,8 +88,8 @@ def test_conditional_write_refuses_a_stale_save_even_after_a_read(books):
 
 def test_counts_follow_adds_moves_and_deletes(books):
     a, b, _ = add_books(books, "7", 3)
-    move_book(books, "7", a.book_id, Status.READING, 1, TODAY)
-    move_book(books, "7", b.book_id, Status.FINISHED, 1, TODAY)
+    move(books, a.book_id, Status.READING, 1)
+    move(books, b.book_id, Status.FINISHED, 1)
     books.delete("7", b.book_id)
     assert books.counts("7") == {Status.NOT_STARTED: 1, Status.READING: 1, Status.FINISHED: 0}
 
@@ -134,8 +140,9 @@ def test_board_view_is_four_requests_and_never_a_scan(books):
 def test_a_move_from_the_board_is_one_conditional_update_and_the_counter_which_returns_the_counts(books):
     (book,) = add_books(books, "7", 1)
     calls = dynamodb_calls(books)
-    moved = move_book(books, "7", book.book_id, Status.READING, 1, TODAY, from_status=Status.NOT_STARTED)
+    moved = move(books, book.book_id, Status.READING, 1, from_status=Status.NOT_STARTED)
     assert calls == ["UpdateItem", "UpdateItem"]
+    assert moved.outcome is MoveOutcome.MOVED
     assert moved.counts == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0} == books.counts("7")
     assert moved.book == books.get("7", book.book_id)
     assert (moved.book.status, moved.book.version, moved.book.started_on) == (Status.READING, 2, TODAY)
@@ -144,7 +151,7 @@ def test_a_move_from_the_board_is_one_conditional_update_and_the_counter_which_r
 def test_a_move_without_the_column_it_was_seen_in_reads_the_book_first(books):
     (book,) = add_books(books, "7", 1)
     calls = dynamodb_calls(books)
-    moved = move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY)
+    moved = move(books, book.book_id, Status.FINISHED, 1)
     assert calls == ["GetItem", "UpdateItem", "UpdateItem"]
     assert moved.book == books.get("7", book.book_id)
 
@@ -152,12 +159,10 @@ def test_a_move_without_the_column_it_was_seen_in_reads_the_book_first(books):
 def test_a_drop_within_its_column_is_one_update_and_leaves_counts_and_dates_alone(books):
     low, high = add_books(books, "7", 2, Status.FINISHED)
     calls = dynamodb_calls(books)
-    moved = move_book(
-        books, "7", low.book_id, Status.FINISHED, 1, TODAY + dt.timedelta(days=3),
-        Place(above=high.column_rank), from_status=Status.FINISHED,
-    )  # fmt: skip
+    later = TODAY + dt.timedelta(days=3)
+    moved = move(books, low.book_id, Status.FINISHED, 1, later, Place(above=high.column_rank), Status.FINISHED)
     assert calls == ["UpdateItem"]
-    assert moved.counts is None
+    assert (moved.outcome, moved.counts) == (MoveOutcome.PLACED, None)
     assert moved.book.column_rank < high.column_rank  # now just below the card it was dropped under
     assert (moved.book.started_on, moved.book.finished_on) == (TODAY, TODAY)  # a reorder is not a finish
 
@@ -165,14 +170,14 @@ def test_a_drop_within_its_column_is_one_update_and_leaves_counts_and_dates_alon
 def test_a_move_claiming_the_wrong_column_is_refused_and_changes_nothing(books):
     (book,) = add_books(books, "7", 1, Status.READING)
     with pytest.raises(BookChanged) as raised:
-        move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY, from_status=Status.NOT_STARTED)
+        move(books, book.book_id, Status.FINISHED, 1, from_status=Status.NOT_STARTED)
     assert raised.value.current == book == books.get("7", book.book_id)
     assert books.counts("7") == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0}
 
 
 def test_a_move_of_a_missing_book_is_not_found(books):
     with pytest.raises(BookNotFound):
-        move_book(books, "7", new_book_id(), Status.READING, 1, TODAY, from_status=Status.NOT_STARTED)
+        move(books, new_book_id(), Status.READING, 1, from_status=Status.NOT_STARTED)
 
 
 @pytest.mark.parametrize("from_status", list(Status))
@@ -189,7 +194,9 @@ def test_the_single_update_applies_the_same_date_rules_as_the_domain(books, from
     )  # fmt: skip
     books.restore([stored])
     rank = new_column_rank()
-    moved = books.move("7", stored.book_id, from_status, to_status, rank, 4, TODAY)
+    moved = books.move(
+        "7", stored.book_id, from_status=from_status, to_status=to_status, rank=rank, expected_version=4, today=TODAY
+    )
     expected = dataclasses.replace(stored.moved_to(to_status, TODAY, rank), version=5)
     assert moved.book == expected == books.get("7", stored.book_id)
 
@@ -213,7 +220,15 @@ def test_every_write_reports_the_reader_whose_books_changed(app):
     today = dt.date(2026, 3, 1)
 
     book = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, today)
-    moved = books.move("7", book.book_id, Status.NOT_STARTED, Status.READING, new_column_rank(), 1, today).book
+    moved = books.move(
+        "7",
+        book.book_id,
+        from_status=Status.NOT_STARTED,
+        to_status=Status.READING,
+        rank=new_column_rank(),
+        expected_version=1,
+        today=today,
+    ).book
     books.save(moved.edited("Dune Messiah", "Frank Herbert"), moved.version)
     with pytest.raises(BookChanged):
         books.save(moved, expected_version=1)  # refused, but reported: a failed write may be half done

@@ -2,7 +2,7 @@
 
 import re
 
-from bookapp.books.repository import BookRepository
+from bookapp.books import BookRepository
 from bookapp.users import repository as users
 from tests.conftest import Browser
 

@@ -14,7 +14,7 @@ import pathspec
 import yaml
 
 from bookapp.books import Status
-from bookapp.books.repository import table_definition
+from bookapp.books.items import table_definition
 from bookapp.response_headers import protection_headers
 from bookapp.static_files import HASHED_CACHE_CONTROL, OUTPUT_FOLDER, source_names
 from tests.conftest import ROOT, Browser

@@ -53,6 +53,14 @@ class BooksUnavailable(Exception):
     """The book store did not answer (outage, throttling, timeout)."""
 
 
+class MoveOutcome(enum.Enum):
+    """What a move did, as the reader is told it."""
+
+    MOVED = "moved"  # to another column (its counts changed)
+    PLACED = "placed"  # to another place within its own column
+    ALREADY_THERE = "already there"  # asked for the column it is in, and no place: nothing changed
+
+
 def new_book_id() -> str:
     return str(ULID())
 
@@ -166,3 +174,14 @@ class Book:
 
     def edited(self, title: str, author: str) -> Book:
         return dataclasses.replace(self, title=title, author=author)
+
+
+@dataclasses.dataclass(frozen=True)
+class MoveResult:
+    outcome: MoveOutcome
+    book: Book  # as it is now
+    counts: dict[Status, int] | None = None  # every column's count after a move to another column
+
+    def __post_init__(self) -> None:
+        if (self.counts is not None) != (self.outcome is MoveOutcome.MOVED):
+            raise ValueError("a move to another column comes with the new counts, and only such a move")

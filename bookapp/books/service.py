@@ -5,8 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from bookapp.books.model import Book, BookChanged, Status, is_valid_rank, new_column_rank, rank_for_place
-from bookapp.books.repository import BookRepository, ColumnPage, Moved
+from bookapp.books.model import (
+    Book,
+    MoveOutcome,
+    MoveResult,
+    Status,
+    is_valid_rank,
+    new_column_rank,
+    rank_for_place,
+)
+from bookapp.books.repository import BookRepository, ColumnPage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,31 +56,38 @@ class Place:
         return rank_for_place(above, below)
 
 
-def move_book(
-    books: BookRepository,
-    user_id: str,
-    book_id: str,
-    to_status: Status,
-    expected_version: int,
-    today: dt.date,
-    place: Place | None = None,
-    from_status: Status | None = None,
-) -> Moved:
+@dataclasses.dataclass(frozen=True)
+class Move:
+    """A reader's request to move a book, as their page sent it."""
+
+    to_status: Status
+    expected_version: int  # the version of the book the reader saw
+    place: Place | None = None  # a drop says where in the column; otherwise on top
+    # The column the reader saw the book in. The board's forms send it, and then the move is a single
+    # conditional write; without it (an old page, a hand-made request) the book is read first.
+    from_status: Status | None = None
+
+
+def move_book(books: BookRepository, *, user_id: str, book_id: str, move: Move, today: dt.date) -> MoveResult:
     """Move a book to a column (and a place in it), with the date rules of `DATES_ON_ARRIVAL`.
 
-    The board's forms say which column the reader saw the book in (`from_status`): then the move is
-    a single conditional write. Without it (an old page, a hand-made request) the book is read first.
-
-    Raises BookNotFound, or BookChanged when the reader's copy (expected_version) is stale."""
-    rank = place.rank() if place else None
-    if from_status is None or (from_status == to_status and rank is None):
-        book = books.get(user_id, book_id)
-        if book.version != expected_version:
-            raise BookChanged(book)
-        if book.status == to_status and rank is None:
-            return Moved(book=book, counts=None)  # already there, and no place asked for: nothing to do
+    Raises BookNotFound, or BookChanged when the reader's copy is stale."""
+    rank = move.place.rank() if move.place else None
+    from_status = move.from_status
+    if from_status is None or (from_status == move.to_status and rank is None):
+        book = books.get_as_seen(user_id, book_id, move.expected_version)
+        if book.status == move.to_status and rank is None:
+            return MoveResult(MoveOutcome.ALREADY_THERE, book)
         from_status = book.status
-    return books.move(user_id, book_id, from_status, to_status, rank or new_column_rank(), expected_version, today)
+    return books.move(
+        user_id,
+        book_id,
+        from_status=from_status,
+        to_status=move.to_status,
+        rank=rank or new_column_rank(),
+        expected_version=move.expected_version,
+        today=today,
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,11 +96,9 @@ class Nudge:
     neighbour: Book | None  # the card it now stands before ("up") or after ("down"); None: no move
 
 
-def nudge_book(books: BookRepository, user_id: str, book_id: str, direction: str, expected_version: int) -> Nudge:
+def nudge_book(books: BookRepository, *, user_id: str, book_id: str, direction: str, expected_version: int) -> Nudge:
     """Move a card one place up or down in its column (keyboard and no-JavaScript reordering)."""
-    book = books.get(user_id, book_id)
-    if book.version != expected_version:
-        raise BookChanged(book)
+    book = books.get_as_seen(user_id, book_id, expected_version)
     nearest = books.neighbours(book, direction)
     if not nearest:
         return Nudge(book=book, neighbour=None)  # already at the top or the bottom
@@ -99,16 +112,9 @@ def nudge_book(books: BookRepository, user_id: str, book_id: str, direction: str
 
 
 def edit_book(
-    books: BookRepository,
-    user_id: str,
-    book_id: str,
-    title: str,
-    author: str,
-    expected_version: int,
+    books: BookRepository, *, user_id: str, book_id: str, title: str, author: str, expected_version: int
 ) -> Book:
-    book = books.get(user_id, book_id)
-    if book.version != expected_version:
-        raise BookChanged(book)
+    book = books.get_as_seen(user_id, book_id, expected_version)
     if (book.title, book.author) == (title, author):
         return book
     return books.save(book.edited(title, author), expected_version)

@@ -7,7 +7,7 @@ import uuid
 
 from bookapp import create_app
 from bookapp.books import Status, get_book_repository
-from bookapp.books.service import move_book
+from bookapp.books.service import Move, move_book
 from bookapp.config import TestingConfig
 from bookapp.users import repository as users
 from tests.conftest import PASSWORD, Browser
@@ -38,9 +38,21 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
     for i in range(25):
         book = books.add(alice.books_key, f"Alice {i} 📚", "Author", Status.NOT_STARTED, dt.date(2026, 1, 1))
         if i % 3 == 1:
-            move_book(books, alice.books_key, book.book_id, Status.READING, 1, dt.date(2026, 2, 1))
+            move_book(
+                books,
+                user_id=alice.books_key,
+                book_id=book.book_id,
+                move=Move(Status.READING, 1),
+                today=dt.date(2026, 2, 1),
+            )
         if i % 3 == 2:
-            move_book(books, alice.books_key, book.book_id, Status.FINISHED, 1, dt.date(2026, 3, 1))
+            move_book(
+                books,
+                user_id=alice.books_key,
+                book_id=book.book_id,
+                move=Move(Status.FINISHED, 1),
+                today=dt.date(2026, 3, 1),
+            )
     books.add(bob.books_key, "مئة عام من العزلة", "García Márquez", Status.READING, dt.date(2026, 4, 1))
     with app.app_context():
         user = users.find_by_username("bob")

@@ -6,10 +6,13 @@ import datetime as dt
 import threading
 
 from bookapp.books import BookChanged, Status
-from bookapp.books.service import edit_book, move_book
+from bookapp.books.service import Move, edit_book, move_book
 
 TODAY = dt.date(2026, 11, 27)
 ROUNDS = 40
+
+# A move as the board sends it: from the column the reader saw the book in (a single conditional write).
+SEEN_IN_NOT_STARTED_TO_READING = Move(Status.READING, 1, from_status=Status.NOT_STARTED)
 
 
 def race(*actions):
@@ -39,9 +42,13 @@ def test_two_simultaneous_moves_one_wins_the_other_is_told(books):
         # One as the board sends it (a single conditional write), one reading the book first.
         outcomes = race(
             lambda book=book: (
-                move_book(books, "7", book.book_id, Status.READING, 1, TODAY, None, Status.NOT_STARTED).book
+                move_book(
+                    books, user_id="7", book_id=book.book_id, move=SEEN_IN_NOT_STARTED_TO_READING, today=TODAY
+                ).book
             ),
-            lambda book=book: move_book(books, "7", book.book_id, Status.FINISHED, 1, TODAY).book,
+            lambda book=book: (
+                move_book(books, user_id="7", book_id=book.book_id, move=Move(Status.FINISHED, 1), today=TODAY).book
+            ),
         )
         winners = [o for o in outcomes if not isinstance(o, BookChanged)]
         losers = [o for o in outcomes if isinstance(o, BookChanged)]
@@ -60,9 +67,13 @@ def test_a_simultaneous_edit_and_move_never_lose_either_silently(books):
     for round_number in range(ROUNDS):
         book = books.add("7", f"Edit race {round_number}", "Author", Status.NOT_STARTED, TODAY)
         outcomes = race(
-            lambda book=book: edit_book(books, "7", book.book_id, "New title", "New author", 1),
+            lambda book=book: edit_book(
+                books, user_id="7", book_id=book.book_id, title="New title", author="New author", expected_version=1
+            ),
             lambda book=book: (
-                move_book(books, "7", book.book_id, Status.READING, 1, TODAY, None, Status.NOT_STARTED).book
+                move_book(
+                    books, user_id="7", book_id=book.book_id, move=SEEN_IN_NOT_STARTED_TO_READING, today=TODAY
+                ).book
             ),
         )
         (winner,) = [o for o in outcomes if not isinstance(o, BookChanged)]

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from bookapp import create_app
 from bookapp.books import BookRepository, Status
-from bookapp.books.repository import BOTO_CONFIG
+from bookapp.books.table import BOTO_CONFIG
 from bookapp.config import TestingConfig
 from tests.conftest import Browser, free_port, start_dynalite
 

@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound
 
 from bookapp import create_app
 from bookapp.books import Status
-from bookapp.books.repository import encode_cursor
+from bookapp.books.items import encode_cursor
 from bookapp.config import ProductionConfig
 from bookapp.users import repository as users
 from tests.conftest import Browser

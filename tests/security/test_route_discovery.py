@@ -22,7 +22,7 @@ import pytest
 
 from bookapp import create_app
 from bookapp.books import Status
-from bookapp.books.repository import encode_cursor
+from bookapp.books.items import encode_cursor
 from bookapp.config import TestingConfig
 from bookapp.extensions import db
 from bookapp.users import User

@@ -1,17 +1,20 @@
 """The board page from this process's page cache (bookapp/page_cache.py) while the reader's books
 are unchanged: an unchanged board costs no DynamoDB request and no rendering. And when the board
 must be rendered (after a change), its cards from the same cache: a move changes one card of 60.
+docs/architecture.md ("The board cache") has the whole picture.
 
-The key is everything the page shows that can change: the reader and their session token (new
-after a restore into a fresh database), the revision of their books, which every change counts up
-in the users database that all processes and instances share (bookapp/books/__init__.py), and the
-name and role in the navigation bar. Each response fills in its own CSRF token and the add form's new
-book id, so no two pages share either.
+A kept page is right while its key is: `board_page_key` holds everything the page shows that can
+change, and `BOARD_PAGE_INPUTS` says, for each name the board's templates read, why a kept page
+stays right for it (a test parses the templates and fails on a name or a `current_user` attribute
+that is not accounted for). A card's key is its book's id and `version`, which every change to the
+book counts up; `CARD_INPUTS` does the same for the card's templates.
+
+The reader's books revision is counted up by `count_books_changes`, which the app factory wires to
+the book repository, so every write, whoever makes it, is heard.
 
 Rendered, not served from the cache:
 - a page with flashed messages: they belong to the action just done and show once;
-- a hard reload (`Cache-Control: no-cache`): rendered from DynamoDB, then kept. It is the way out
-  of the one stale case, a change saved while the users database failed to count it;
+- a hard reload (`Cache-Control: no-cache`): rendered from DynamoDB, then kept;
 - a page rendered within BOARD_CACHE_SETTLE_SECONDS of a change is served but not kept: DynamoDB's
   index may not show the change yet.
 """
@@ -19,9 +22,9 @@ Rendered, not served from the cache:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
-from flask import Response, current_app, get_flashed_messages, request
+from flask import Flask, Response, current_app, get_flashed_messages, has_app_context, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -30,10 +33,57 @@ from bookapp.blueprints.books.forms import AddBookForm
 from bookapp.books import Book
 from bookapp.books.model import new_book_id
 from bookapp.page_cache import Page
-from bookapp.users.models import utcnow
+from bookapp.users import repository as users
+from bookapp.users.models import User, utcnow
 
 CSRF_HOLE = "csrf"
 NEW_BOOK_ID_HOLE = "new_book_id"
+
+# What the board page shows of the signed-in user, besides their books: each is in the page's key.
+# (`session_token` is not shown, but a restore into a fresh database reuses ids with new tokens.)
+BOARD_USER_ATTRIBUTES = ("id", "session_token", "is_authenticated", "username", "is_admin")
+
+# Every name the board page's templates read, and why a kept page is still right for it.
+BOARD_PAGE_INPUTS = {
+    "current_user": "in the key: BOARD_USER_ATTRIBUTES, and the books revision",
+    "board": "the reader's books and counts: in the key as the books revision",
+    "add_form": "an empty form; its new book id is a hole filled per response",
+    "csrf_token": "a hole filled per response",
+    "get_flashed_messages": "a page with messages is neither served from the cache nor kept",
+    "asset_url": "in the key: the static files' hashed names",
+    "url_for": "the app's URL map, fixed while the process runs",
+    "request": "only request.blueprint, always 'books' on the board",
+    "cached_card": "each card from the card cache, keyed by its book's version (CARD_INPUTS)",
+    "Status": "a constant",
+    "empty_messages": "a constant",
+    "oob": "a flag of htmx answers, never set on the page",
+}
+BOARD_REQUEST_ATTRIBUTES = ("blueprint",)
+
+# Every name a card's templates read, and why a kept card is still right for it. Nothing relative to
+# today and no asset URL: neither is captured by the book's version.
+CARD_INPUTS = {
+    "book": "in the key: the book's id and version",
+    "csrf_token": "a hole filled per response",
+    "url_for": "the app's URL map, fixed while the process runs",
+    "Status": "a constant",
+}
+
+
+def board_page_key(user: User) -> tuple[Hashable, ...]:
+    """The board page's cache key: everything the page shows that can change (BOARD_PAGE_INPUTS)."""
+    return (
+        "board",
+        *(getattr(user, attribute) for attribute in BOARD_USER_ATTRIBUTES),
+        user.books_revision,
+        frozenset(current_app.extensions["static_files"].items()),
+    )
+
+
+def card_key(user: User, book: Book) -> tuple[Hashable, ...]:
+    """A card's cache key. The reader's session token is in it too: a restore into a fresh database
+    makes new tokens, and may reuse ids and versions."""
+    return ("card", user.session_token, book.book_id, book.version)
 
 
 def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
@@ -41,7 +91,7 @@ def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
     if get_flashed_messages():  # shown once, by this render (Flask keeps them for the request)
         return render(AddBookForm())
     cache = current_app.extensions["page_cache"]
-    key = _board_key()
+    key = board_page_key(current_user)
     page = None if _hard_reload() else cache.get(key)
     if page is not None:
         return Response(page.fill({CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: new_book_id()}), mimetype="text/html")
@@ -56,13 +106,10 @@ def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
 
 
 def cached_card(book: Book, render_card: Callable[[Book], Markup]) -> Markup:
-    """A card as `render_card(book)` renders it, from the cache while the book is at this version.
-
-    Every change to a book counts its `version` up, so (reader, book, version) names one rendering;
-    a card's new version replaces its old one in the cache. The reader's session token is in the key
-    too: a restore into a fresh database makes new tokens, and may reuse ids and versions."""
+    """A card as `render_card(book)` renders it, from the cache while the book is at this version;
+    a card's new version replaces its old one in the cache."""
     cache = current_app.extensions["page_cache"]
-    key = ("card", current_user.session_token, book.book_id, book.version)
+    key = card_key(current_user, book)
     token = generate_csrf()
     card = cache.get(key)
     if card is None:
@@ -73,9 +120,21 @@ def cached_card(book: Book, render_card: Callable[[Book], Markup]) -> Markup:
     return Markup(card.fill({CSRF_HOLE: token}).decode())  # noqa: S704  # nosec B704
 
 
-def _board_key() -> tuple:
-    user = current_user
-    return ("board", user.id, user.session_token, user.books_revision, user.username, user.is_admin)
+def count_books_changes(app: Flask) -> Callable[[str], None]:
+    """The book repository's change hook: count up the reader's books revision in the users
+    database, which every process and instance shares, so that none serves a board page it kept
+    from before the change."""
+
+    def books_changed(user_id: str) -> None:
+        if not user_id.isdigit():
+            return  # not a user's partition (books_key is the user's numeric id)
+        if has_app_context():
+            users.record_books_changed(int(user_id))
+        else:  # a script or test using the repository directly
+            with app.app_context():
+                users.record_books_changed(int(user_id))
+
+    return books_changed
 
 
 def _hard_reload() -> bool:

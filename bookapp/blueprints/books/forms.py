@@ -8,6 +8,7 @@ from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, new_book_id
+from bookapp.books.service import Move, Place
 
 STATUS_CHOICES = [SelectChoice(status.value, status.label) for status in Status]
 
@@ -76,6 +77,16 @@ class MoveBookForm(FlaskForm):
     below = HiddenField()
     # The column the reader saw the book in: with it the move needs no read first (see move_book).
     from_status = HiddenField(validators=[Optional(), AnyOf([status.value for status in Status])])
+
+    def to_move(self) -> Move:
+        """The move this (validated) form asks for."""
+        dropped = self.dropped.data == "1"
+        return Move(
+            to_status=Status(self.status.data),
+            expected_version=self.version.data,
+            place=Place(above=self.above.data or None, below=self.below.data or None) if dropped else None,
+            from_status=Status(self.from_status.data) if self.from_status.data else None,
+        )
 
 
 class ReorderBookForm(FlaskForm):

@@ -11,12 +11,15 @@ import json
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound
 
 from bookapp.blueprints.books import bp
 from bookapp.blueprints.books.board_cache import cached_card, serve_board
 from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
-from bookapp.books.service import Place, edit_book, load_board, move_book, nudge_book
+from bookapp.books.model import MoveOutcome
+from bookapp.books.service import edit_book, load_board, move_book, nudge_book
+from bookapp.errors import render_error
 
 EMPTY_COLUMN_MESSAGES = {
     Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
@@ -49,13 +52,10 @@ def _page_size() -> int:
     return current_app.config["BOOKS_PAGE_SIZE"]
 
 
-def _load_own_book(book_id: str) -> Book:
+def _own_book(book_id: str) -> Book:
     """The single ownership check: books are looked up by (signed-in reader, id), so another
-    reader's book is simply not found."""
-    try:
-        return get_book_repository().get(current_user.books_key, book_id)
-    except BookNotFound:
-        abort(404)
+    reader's book is simply not found (BookNotFound: a 404, below)."""
+    return get_book_repository().get(current_user.books_key, book_id)
 
 
 def _status_or_404(value: str) -> Status:
@@ -70,7 +70,14 @@ def _board_html(add_form: AddBookForm) -> str:
     return render_template("books/board.html", board=board, add_form=add_form)
 
 
-def _book_changed(error: BookChanged):
+@bp.errorhandler(BookNotFound)
+def book_not_found(error: BookNotFound):
+    """Not this reader's book (or no longer there), whatever the route."""
+    return render_error(NotFound.code)
+
+
+@bp.errorhandler(BookChanged)
+def book_changed(error: BookChanged):
     """Someone else changed this book first: say so, and show the book as it is now."""
     flash(
         f"“{error.current.title}” was changed in another tab or device meanwhile. "
@@ -115,10 +122,17 @@ def add():
 @bp.get("/books/<book_id>")
 def show(book_id: str):
     """One book's card (htmx: the card alone, e.g. to cancel an inline edit)."""
-    book = _load_own_book(book_id)
+    book = _own_book(book_id)
     if request.htmx:
         return render_template("books/_card.html", book=book)
     return render_template("books/book.html", book=book)
+
+
+MOVE_MESSAGES = {
+    MoveOutcome.MOVED: "Moved “{title}” to {column}.",
+    MoveOutcome.PLACED: "Moved “{title}” within {column}.",
+    MoveOutcome.ALREADY_THERE: "“{title}” is already in {column}.",
+}
 
 
 @bp.post("/books/<book_id>/move")
@@ -126,44 +140,25 @@ def move(book_id: str):
     """Move a book to another column; the date rules live in the domain (`Book.moved_to`)."""
     form = MoveBookForm()
     if not form.validate_on_submit():
-        _load_own_book(book_id)  # someone else's book is 404 before it is 400
+        _own_book(book_id)  # someone else's book is 404 before it is 400
         abort(400)
-    books = get_book_repository()
-    dropped = form.dropped.data == "1"
-    place = Place(above=form.above.data or None, below=form.below.data or None) if dropped else None
-    from_status = Status(form.from_status.data) if form.from_status.data else None
-    try:
-        moved = move_book(
-            books,
-            current_user.books_key,
-            book_id,
-            Status(form.status.data),
-            form.version.data,
-            _today(),
-            place,
-            from_status,
-        )
-    except BookNotFound:
-        abort(404)
-    except BookChanged as error:
-        return _book_changed(error)
-    book = moved.book
-    if moved.counts is not None:
-        flash(f"Moved “{book.title}” to {book.status.label}.", "success")
-    elif place is not None:  # a drop within its own column
-        flash(f"Moved “{book.title}” within {book.status.label}.", "success")
-    else:
-        flash(f"“{book.title}” is already in {book.status.label}.")
+    move = form.to_move()
+    result = move_book(
+        get_book_repository(), user_id=current_user.books_key, book_id=book_id, move=move, today=_today()
+    )
+    book = result.book
+    category = "message" if result.outcome is MoveOutcome.ALREADY_THERE else "success"
+    flash(MOVE_MESSAGES[result.outcome].format(title=book.title, column=book.status.label), category)
     if request.htmx:
-        # The counts come with the move (None: it kept its column, and the counts shown stay true).
-        if dropped:
+        # The counts come with a move to another column; otherwise the counts shown stay true.
+        if move.place is not None:
             # The page moved the card already (a drop, or a button with static/app.js): send only what
             # the move changed on it, and leave the card where it is.
-            response = make_response(render_template("books/_book_in_place.html", book=book, counts=moved.counts))
+            response = make_response(render_template("books/_book_in_place.html", book=book, counts=result.counts))
             response.headers["HX-Reswap"] = "none"
         else:
             # The card leaves its place and lands, whole, on top of its new column.
-            response = make_response(render_template("books/_book_placed.html", book=book, counts=moved.counts))
+            response = make_response(render_template("books/_book_placed.html", book=book, counts=result.counts))
         return _focus_after_swap(response, f"#book-{book.book_id}")
     return redirect(url_for("books.board"), code=303)
 
@@ -173,16 +168,15 @@ def reorder(book_id: str):
     """Move a card one place up or down in its column (for the keyboard and without JavaScript)."""
     form = ReorderBookForm()
     if not form.validate_on_submit():
-        _load_own_book(book_id)
+        _own_book(book_id)
         abort(400)
-    try:
-        nudge = nudge_book(
-            get_book_repository(), current_user.books_key, book_id, form.direction.data, form.version.data
-        )
-    except BookNotFound:
-        abort(404)
-    except BookChanged as error:
-        return _book_changed(error)
+    nudge = nudge_book(
+        get_book_repository(),
+        user_id=current_user.books_key,
+        book_id=book_id,
+        direction=form.direction.data,
+        expected_version=form.version.data,
+    )
     book, direction = nudge.book, form.direction.data
     if nudge.neighbour is None:
         edge = "top" if direction == "up" else "bottom"
@@ -207,21 +201,21 @@ def _focus_after_swap(response, selector: str):
 @bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
 def edit(book_id: str):
     """Change a book's title and author (inline with htmx, a page of its own without)."""
-    book = _load_own_book(book_id)
+    book = _own_book(book_id)
     form = EditBookForm(obj=book)
     template = "books/_edit_form.html" if request.htmx else "books/edit.html"
     if request.method == "GET":
         return render_template(template, form=form, book=book)
     if not form.validate_on_submit():
         return render_template(template, form=form, book=book), 422
-    try:
-        book = edit_book(
-            get_book_repository(), current_user.books_key, book_id, form.title.data, form.author.data, form.version.data
-        )
-    except BookNotFound:
-        abort(404)
-    except BookChanged as error:
-        return _book_changed(error)
+    book = edit_book(
+        get_book_repository(),
+        user_id=current_user.books_key,
+        book_id=book_id,
+        title=form.title.data,
+        author=form.author.data,
+        expected_version=form.version.data,
+    )
     flash(f"Saved “{book.title}”.", "success")
     if request.htmx:
         return render_template("books/_card_with_messages.html", book=book)
@@ -233,13 +227,10 @@ def delete(book_id: str):
     """Delete a book. GET asks for confirmation (htmx asks in the browser before it POSTs)."""
     form = ConfirmForm()
     if request.method == "GET" or not form.validate_on_submit():
-        return render_template("books/confirm_delete.html", book=_load_own_book(book_id), form=form)
+        return render_template("books/confirm_delete.html", book=_own_book(book_id), form=form)
     books = get_book_repository()
-    try:
-        # The delete itself is the ownership check: it is keyed by (reader, id) and returns the book.
-        book = books.delete(current_user.books_key, book_id)
-    except BookNotFound:
-        abort(404)
+    # The delete itself is the ownership check: it is keyed by (reader, id) and returns the book.
+    book = books.delete(current_user.books_key, book_id)
     flash(f"Deleted “{book.title}”.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
@@ -255,10 +246,7 @@ def column(status: str):
     """The next page of one column ("Show more"), after the cursor in `after`."""
     column_status = _status_or_404(status)
     cursor = request.args.get("after") or None
-    try:
-        page = get_book_repository().list_column(current_user.books_key, column_status, _page_size(), cursor)
-    except BookNotFound:
-        abort(404)
+    page = get_book_repository().list_column(current_user.books_key, column_status, _page_size(), cursor)
     if request.htmx:
         return render_template("books/_more_books.html", page=page)
     return render_template("books/column.html", page=page)

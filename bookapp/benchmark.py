@@ -1,4 +1,4 @@
-"""Count what each web request asks of DynamoDB (benchmark and testing mode only).
+"""What bench/run.py needs of the app (BENCHMARK_MODE=1 only): DynamoDB metering and /bench/ping.
 
 With BENCHMARK_MODE on, every DynamoDB call asks for its consumed capacity, and each response
 carries headers saying what its request cost: `X-DynamoDB-Requests` (calls made), `X-DynamoDB-Operations`
@@ -46,10 +46,10 @@ class DynamoDBMeter:
         self._local.calls.append({"operation": model.name, "items": items, "capacity": float(units)})
 
 
-def init_app(app: Flask, clients: list[Any]) -> None:
+def init_app(app: Flask) -> None:
+    """Meter the app's book repository (built before this is called) and serve /bench/ping."""
     meter = DynamoDBMeter()
-    for client in clients:
-        meter.attach(client)
+    meter.attach(app.extensions["book_repository"].client)
 
     @app.before_request
     def start_metering() -> None:

@@ -1,0 +1,120 @@
+"""The connection to the books table: boto3 set-up, error translation, change reports and the
+per-reader counters. The operations are in repository.py (what requests do) and maintenance.py
+(what operators run)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+from bookapp.books.items import COUNTS_SORT_KEY, count_attribute, counts_from_item
+from bookapp.books.model import BooksUnavailable, Status
+
+log = logging.getLogger(__name__)
+
+# Standard retries (with backoff) and short timeouts: a hung endpoint holds a web worker for at most
+# about 2 × 3 s before the reader gets the "try again" page; DynamoDB answers in milliseconds.
+BOTO_CONFIG = BotoConfig(
+    retries={"mode": "standard", "max_attempts": 2},
+    connect_timeout=2,
+    read_timeout=3,
+)
+# The health check answers within about two seconds whatever DynamoDB does: one try, short timeouts.
+HEALTH_BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1, read_timeout=1)
+
+
+class BookTable:
+    """One DynamoDB table of books, for all readers."""
+
+    def __init__(
+        self,
+        table_name: str,
+        region_name: str,
+        dynamodb_resource: Any | None = None,
+        on_change: Callable[[str], None] | None = None,
+    ):
+        """`on_change(user_id)` is called after every write to a reader's items, even a failed one
+        (it may have been partly done); the app factory wires it to what keeps cached boards right."""
+        self.table_name = table_name
+        self.on_change = on_change
+        # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
+        self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
+        self._table = self._dynamodb.Table(table_name)
+        self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
+
+    @property
+    def client(self) -> Any:
+        """The low-level boto3 client behind the table (for botocore event hooks)."""
+        return self._dynamodb.meta.client
+
+    def ping(self) -> None:
+        """Raise BooksUnavailable unless the table answers."""
+        with self._errors("describe table"):
+            self._health_client.describe_table(TableName=self.table_name)
+
+    def _set_count(self, user_id: str, status: Status, exact: int) -> None:
+        with self._changing(user_id), self._errors("set count"):
+            self._table.update_item(
+                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
+                UpdateExpression="SET #count = :exact",
+                ExpressionAttributeNames={"#count": count_attribute(status)},
+                ExpressionAttributeValues={":exact": exact},
+            )
+
+    def _adjust_counts(self, user_id: str, deltas: dict[Status, int]) -> dict[Status, int]:
+        """Add `deltas` to the reader's column counters; returns all the counts after the change."""
+        names = {f"#c{i}": count_attribute(status) for i, status in enumerate(deltas)}
+        values = {f":d{i}": delta for i, delta in enumerate(deltas.values())}
+        with self._errors("adjust counts"):
+            response = self._table.update_item(
+                Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
+                UpdateExpression="ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="ALL_NEW",
+            )
+        return counts_from_item(response["Attributes"])
+
+    @contextlib.contextmanager
+    def _changing(self, user_id: str) -> Iterator[None]:
+        """Around a write to a reader's items: report the change however the write ends."""
+        try:
+            yield
+        finally:
+            if self.on_change is not None:
+                self.on_change(user_id)
+
+    def _errors(self, operation: str, translate_conditional: bool = True) -> _TranslateErrors:
+        return _TranslateErrors(self.table_name, operation, translate_conditional)
+
+
+class _TranslateErrors:
+    """Log a boto3 failure with its context and turn an outage into BooksUnavailable."""
+
+    def __init__(self, table_name: str, operation: str, translate_conditional: bool):
+        self.table_name = table_name
+        self.operation = operation
+        self.translate_conditional = translate_conditional
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, ClientError):
+            code = exc.response["Error"]["Code"]
+            if code == "ConditionalCheckFailedException" and not self.translate_conditional:
+                return False
+            log.error("DynamoDB %s on %s failed: %s", self.operation, self.table_name, code)
+            raise BooksUnavailable(self.operation) from exc
+        if isinstance(exc, BotoCoreError):
+            log.error("DynamoDB %s on %s failed: %s", self.operation, self.table_name, exc)
+            raise BooksUnavailable(self.operation) from exc
+        return False
