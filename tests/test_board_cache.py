@@ -4,6 +4,8 @@ board is served from memory, and no change, session token or new book id is ever
 import datetime as dt
 import re
 
+import boto3
+
 from bookapp import create_app
 from bookapp.books import BookRepository, Status, get_book_repository
 from bookapp.config import TestingConfig
@@ -160,6 +162,30 @@ def test_a_hard_reload_renders_from_dynamodb_even_a_change_that_was_not_counted(
     assert "Dune" not in cached  # what a lost count costs: the cached page, until a hard reload
     assert "Dune" in reloaded
     assert "Dune" in after_reload  # the reload's render is the one kept
+
+
+def outside_rename(app, book, title: str) -> None:
+    """An operator's script renaming a book straight in DynamoDB, leaving its version as it was."""
+    table = boto3.resource("dynamodb", region_name=app.config["AWS_REGION"]).Table(app.config["BOOKS_TABLE"])
+    table.update_item(
+        Key={"user_id": book.user_id, "book_id": book.book_id},
+        UpdateExpression="SET title = :title",
+        ExpressionAttributeValues={":title": title},
+    )
+
+
+def test_a_hard_reload_shows_a_book_changed_outside_the_app_even_at_the_same_version(app, make_user, books):
+    alice = make_user("alice")
+    book = books.add(alice.books_key, "Dune", "Frank Herbert", Status.READING, dt.date(2026, 1, 1))
+    reader = Browser(app)
+    reader.login("alice")
+    reader.get("/")  # the page and its card are kept
+    outside_rename(app, book, "Dune Messiah")
+
+    reloaded = text(reader.client.get("/", headers={"Cache-Control": "no-cache"}))
+
+    assert "Dune Messiah" in reloaded
+    assert "Dune Messiah" in text(reader.get("/"))  # the reload's cards are the ones kept
 
 
 def test_a_board_rendered_right_after_a_change_is_not_kept(app, make_user, books):

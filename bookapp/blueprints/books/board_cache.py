@@ -14,7 +14,7 @@ the book repository, so every write, whoever makes it, is heard.
 
 Rendered, not served from the cache:
 - a page with flashed messages: they belong to the action just done and show once;
-- a hard reload (`Cache-Control: no-cache`): rendered from DynamoDB, then kept;
+- a hard reload (`Cache-Control: no-cache`): rendered from DynamoDB, every card too, then kept;
 - a page rendered within BOARD_CACHE_SETTLE_SECONDS of a change is served but not kept: DynamoDB's
   index may not show the change yet.
 """
@@ -111,7 +111,9 @@ def cached_card(book: Book, render_card: Callable[[Book], Markup]) -> Markup:
     cache = current_app.extensions["page_cache"]
     key = card_key(current_user, book)
     token = generate_csrf()
-    card = cache.get(key)
+    # A hard reload renders every card afresh too: the way out after a write made outside the app
+    # that left a book's version as it was.
+    card = None if _hard_reload() else cache.get(key)
     if card is None:
         html = render_card(book)  # Markup: the macro escapes what it interpolates
         cache.put(key, Page.with_holes(str(html), {CSRF_HOLE: token}), owner=("card", book.user_id, book.book_id))
