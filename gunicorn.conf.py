@@ -22,7 +22,7 @@ errorlog = "-"
 # freed memory for reuse: with 4 threads a worker's memory grows by arenas it barely uses, and
 # argon2's 19 MiB block per sign-in stays in the heap after the hash. Two arenas, and blocks of
 # 1 MiB or more always mapped and unmapped (a fixed threshold: glibc would otherwise raise it after
-# the first large free), keep a worker near what it holds (issue 7: at most 120 MB).
+# the first large free), keep a worker near what it holds (planned for at most 120 MB: docs/performance.md).
 M_MMAP_THRESHOLD = -3
 M_ARENA_MAX = -8
 

@@ -33,7 +33,7 @@ class Config:
     BOOKS_PAGE_SIZE = int(os.environ.get("BOOKS_PAGE_SIZE", "20"))
     # Rendered board pages and cards kept per worker process (page_cache.py), one page per reader; a
     # board of 60 cards is about 130 KB as a page and as much again as cards, so 4 MB holds about 15
-    # such readers and keeps a worker within issue 7's 120 MB.
+    # such readers and keeps a worker within the 120 MB it is planned for (docs/performance.md).
     # 0 turns the cache off. A page is right by its key; the age only bounds a lost update.
     PAGE_CACHE_BYTES = int(float(os.environ.get("PAGE_CACHE_MB", "4")) * 1024 * 1024)
     PAGE_CACHE_SECONDS = 300

@@ -212,7 +212,7 @@ def reader(app, make_user):
 
 @pytest.fixture
 def admin(app, make_user):
-    """A signed-in admin named root-admin."""
+    """A signed-in admin named boss."""
     make_user("boss", is_admin=True)
     browser = Browser(app)
     browser.login("boss")

@@ -39,9 +39,9 @@ class User(UserMixin, db.Model):
     # Kept here, not in a process, so every app process and instance sees the same count.
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     sign_in_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    # Counted up, with the time, by every change to this reader's books (books/routes.py, the CLI):
-    # the key of their board page in every process's page cache, so a change made through one
-    # process or instance is seen by all (bookapp/page_cache.py).
+    # Counted up, with the time, by every write to this reader's books (the book repository's change
+    # hook, wired by the app factory): the key of their board page in every process's page cache, so
+    # a change made through one process or instance is seen by all (blueprints/books/board_cache.py).
     books_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     books_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
