@@ -123,7 +123,7 @@
   // -- moves made in the page: drag and drop, and the "Move to" buttons -------------------------
   // The card moves in the page at once; the move is saved through the same endpoint as the plain
   // form, with the ranks of the card's new neighbours ("dropped"), and the answer updates only what
-  // the move changed on the card (_card_state.html). If the save fails, the card goes back where it
+  // the move changed on the card (card_state in _card_macros.html). If the save fails, the card goes back where it
   // was and the reader is told.
   var pendingDrops = new WeakMap();
 

@@ -70,6 +70,21 @@ def _board_html(add_form: AddBookForm) -> str:
     return render_template("books/board.html", board=board, add_form=add_form)
 
 
+def _answer(book: Book | None = None, **parts) -> str:
+    """An htmx answer: the parts an action changed, and the messages (see books/_answer.html)."""
+    return render_template("books/_answer.html", book=book, **parts)
+
+
+def _on_top_of_its_column(book: Book) -> str:
+    return f"afterbegin:#cards-{book.status.value}"
+
+
+def _focus_after_swap(response, selector: str):
+    """Ask the page (static/app.js) to put the keyboard focus back on the card that moved."""
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:focus": selector})
+    return response
+
+
 @bp.errorhandler(BookNotFound)
 def book_not_found(error: BookNotFound):
     """Not this reader's book (or no longer there), whatever the route."""
@@ -86,10 +101,7 @@ def book_changed(error: BookChanged):
     )
     if request.htmx:
         counts = get_book_repository().counts(current_user.books_key)
-        return (
-            render_template("books/_book_placed.html", book=error.current, counts=counts),
-            409,
-        )
+        return _answer(error.current, land=_on_top_of_its_column(error.current), counts=counts), 409
     return redirect(url_for("books.board"), code=303)
 
 
@@ -154,11 +166,11 @@ def move(book_id: str):
         if move.place is not None:
             # The page moved the card already (a drop, or a button with static/app.js): send only what
             # the move changed on it, and leave the card where it is.
-            response = make_response(render_template("books/_book_in_place.html", book=book, counts=result.counts))
+            response = make_response(_answer(book, state=True, counts=result.counts))
             response.headers["HX-Reswap"] = "none"
         else:
             # The card leaves its place and lands, whole, on top of its new column.
-            response = make_response(render_template("books/_book_placed.html", book=book, counts=result.counts))
+            response = make_response(_answer(book, land=_on_top_of_its_column(book), counts=result.counts))
         return _focus_after_swap(response, f"#book-{book.book_id}")
     return redirect(url_for("books.board"), code=303)
 
@@ -185,17 +197,13 @@ def reorder(book_id: str):
         relation = "above" if direction == "up" else "below"
         flash(f"Moved “{book.title}” {direction}, {relation} “{nudge.neighbour.title}”.")
     if request.htmx:
-        response = make_response(
-            render_template("books/_book_nudged.html", book=book, nudge=nudge, direction=direction)
-        )
+        if nudge.neighbour is None:  # at the top or the bottom already: refreshed in place
+            response = make_response(_answer(book, main="card"))
+        else:  # leaves its place and stands again before or after its neighbour
+            position = "beforebegin" if direction == "up" else "afterend"
+            response = make_response(_answer(book, land=f"{position}:#book-{nudge.neighbour.book_id}"))
         return _focus_after_swap(response, f"#book-{book.book_id} button[value={direction}]")
     return redirect(url_for("books.board"), code=303)
-
-
-def _focus_after_swap(response, selector: str):
-    """Ask the page (static/app.js) to put the keyboard focus back on the card that moved."""
-    response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:focus": selector})
-    return response
 
 
 @bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
@@ -218,7 +226,7 @@ def edit(book_id: str):
     )
     flash(f"Saved “{book.title}”.", "success")
     if request.htmx:
-        return render_template("books/_card_with_messages.html", book=book)
+        return _answer(book, main="card")
     return redirect(url_for("books.board"), code=303)
 
 
@@ -234,7 +242,7 @@ def delete(book_id: str):
     flash(f"Deleted “{book.title}”.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
-        response = make_response(render_template("books/_book_removed.html", counts=counts))
+        response = make_response(_answer(counts=counts))
         # static/app.js moves the keyboard focus to a neighbouring card once the swap has settled.
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:removed": f"#book-{book.book_id}"})
         return response
