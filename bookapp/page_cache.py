@@ -19,9 +19,9 @@ import dataclasses
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 
+from cachetools import TTLCache
 from flask import Flask
 
 
@@ -62,58 +62,71 @@ class Page:
         return sum(len(part) for part in self.parts)
 
 
+class _PagesByRecentUse(TTLCache):
+    """cachetools' LRU cache with a time to live, sized in bytes, that reports each page it drops of
+    its own accord (too old, or least recently used when room is needed), so `PageCache` can forget
+    which owner it belonged to."""
+
+    def __init__(
+        self, max_bytes: int, max_age: float, clock: Callable[[], float], dropped: Callable[[Hashable, Hashable], None]
+    ) -> None:
+        super().__init__(maxsize=max_bytes, ttl=max_age, timer=clock, getsizeof=lambda entry: entry[1].size)
+        self._dropped = dropped
+
+    def popitem(self) -> tuple[Hashable, tuple[Hashable, Page]]:
+        key, entry = super().popitem()
+        self._dropped(key, entry[0])
+        return key, entry
+
+    def expire(self, time: float | None = None) -> list[tuple[Hashable, tuple[Hashable, Page]]]:
+        expired = super().expire(time)
+        for key, (owner, _) in expired:
+            self._dropped(key, owner)
+        return expired
+
+
 class PageCache:
-    """Least recently used pages up to `max_bytes`, each kept at most `max_age` seconds, and one
+    """Least recently used pages up to `max_bytes`, each kept less than `max_age` seconds, and one
     page per owner: a reader's new board replaces their old one, which no key will ask for again.
 
-    One per process (each gunicorn worker has its own); safe to share between a worker's threads."""
+    One per process (each gunicorn worker has its own); safe to share between a worker's threads
+    (cachetools' caches are not: every use holds the lock)."""
 
     def __init__(self, max_bytes: int, max_age: float, clock: Callable[[], float] = time.monotonic):
         self.max_bytes = max_bytes
         self.max_age = max_age
-        self._clock = clock
-        self._pages: OrderedDict[Hashable, tuple[float, Hashable, Page]] = OrderedDict()
+        self._pages = _PagesByRecentUse(max_bytes, max_age, clock, dropped=self._forget_owner)
         self._key_of_owner: dict[Hashable, Hashable] = {}
-        self._bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable) -> Page | None:
         with self._lock:
             entry = self._pages.get(key)
-            if entry is None:
-                return None
-            stored_at, _, page = entry
-            if self._clock() - stored_at > self.max_age:
-                self._remove(key)
-                return None
-            self._pages.move_to_end(key)
-            return page
+        return None if entry is None else entry[1]
 
     def put(self, key: Hashable, page: Page, owner: Hashable) -> None:
         if page.size > self.max_bytes:
             return  # larger than the whole cache (or the cache is off): not worth evicting everything
         with self._lock:
-            for stale in {key, self._key_of_owner.get(owner)} & self._pages.keys():
-                self._remove(stale)
-            self._pages[key] = (self._clock(), owner, page)
+            previous = self._key_of_owner.get(owner)
+            if previous is not None and previous != key:
+                self._pages.pop(previous, None)
+            self._pages[key] = (owner, page)
             self._key_of_owner[owner] = key
-            self._bytes += page.size
-            while self._bytes > self.max_bytes:
-                self._remove(next(iter(self._pages)))
 
     @property
     def size(self) -> int:
         """Bytes of pages held."""
-        return self._bytes
+        with self._lock:
+            return self._pages.currsize
 
     def __len__(self) -> int:
-        return len(self._pages)
+        with self._lock:
+            return len(self._pages)
 
-    def _remove(self, key: Hashable) -> None:
-        _, owner, page = self._pages.pop(key)
+    def _forget_owner(self, key: Hashable, owner: Hashable) -> None:
         if self._key_of_owner.get(owner) == key:
             del self._key_of_owner[owner]
-        self._bytes -= page.size
 
 
 def init_app(app: Flask) -> None:

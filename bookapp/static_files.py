@@ -1,3 +1,4 @@
+# Not Flask-Static-Digest: it writes in place (workers starting together may read half a file), and only from its CLI.
 """Static files: content-hashed, gzipped copies, served with long cache lifetimes.
 
 `build()` copies every file under bookapp/static (but README.md files and its own output folder) into

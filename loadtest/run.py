@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bookapp.users.accounts import create_account  # noqa: E402  (after the path is set)
-from loadtest.stack import BIN, Stack  # noqa: E402
+from loadtest.stack import Stack  # noqa: E402
+from local_services import BIN  # noqa: E402
 
 
 def main() -> int:

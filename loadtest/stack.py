@@ -9,12 +9,7 @@ database, and gunicorn started exactly as the Procfile says, in production confi
 from __future__ import annotations
 
 import os
-import secrets
-import shlex
-import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -24,14 +19,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from local_services import ServiceDidNotStart, free_port, production_environment, start_dynalite, start_gunicorn, stop
 
 
 class Stack:
@@ -40,18 +28,15 @@ class Stack:
         self.database = f"bookapp_{name}_{uuid.uuid4().hex[:8]}"
         self.dynalite_port, self.app_port = free_port(), free_port()
         self.environment = {
-            **os.environ,
-            "PATH": f"{BIN}:{os.environ['PATH']}",
-            "BOOKAPP_CONFIG": "production",
-            "SECRET_KEY": secrets.token_hex(32),
-            "DATABASE_URL": make_url(mysql_url).set(database=self.database).render_as_string(hide_password=False),
-            "BOOKS_TABLE": f"books-{name}-{uuid.uuid4().hex[:8]}",
-            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{self.dynalite_port}",
+            **production_environment(
+                database_url=make_url(mysql_url).set(database=self.database).render_as_string(hide_password=False),
+                books_table=f"books-{name}-{uuid.uuid4().hex[:8]}",
+                dynalite_port=self.dynalite_port,
+                app_port=self.app_port,
+            ),
             "AWS_ACCESS_KEY_ID": name,
             "AWS_SECRET_ACCESS_KEY": name,
             "AWS_REGION": "us-east-1",
-            "PORT": str(self.app_port),
-            "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback
             "LOGIN_RATE_LIMIT": "100000 per minute",  # every simulated reader signs in from 127.0.0.1
             "LOG_LEVEL": "WARNING",
             **(extra_environment or {}),
@@ -62,15 +47,13 @@ class Stack:
     def __enter__(self) -> Stack:
         with self.server.begin() as connection:
             connection.execute(text(f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4"))
+        try:
+            self.dynalite = start_dynalite(self.dynalite_port)
+        except ServiceDidNotStart as error:
+            self.__exit__()  # drops the database made above
+            raise SystemExit(str(error)) from error
         # This process talks to the same stores (seeding, checking): boto3 and the app read these.
         os.environ.update({k: v for k, v in self.environment.items() if k.startswith(("AWS_", "BOOKS_", "DATABASE_"))})
-        self.dynalite = subprocess.Popen(
-            [str(ROOT / "node_modules/.bin/dynalite"), "--host", "127.0.0.1", "--port", str(self.dynalite_port)]
-            + ["--createTableMs", "0"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self._wait_for_port(self.dynalite_port)
         return self
 
     def prepared_app(self) -> Any:
@@ -95,11 +78,7 @@ class Stack:
 
     def start_app(self, log_path: Path) -> None:
         """gunicorn exactly as the Procfile says; returns once /healthz answers."""
-        command = shlex.split((ROOT / "Procfile").read_text().split("web:", 1)[1].strip())
-        with open(log_path, "w") as log:
-            self.gunicorn = subprocess.Popen(
-                command, cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+        self.gunicorn = start_gunicorn(self.environment, log_path)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -110,23 +89,9 @@ class Stack:
         raise SystemExit(f"gunicorn did not answer on port {self.app_port} within 30 s (see {log_path})")
 
     def __exit__(self, *_: Any) -> None:
-        if self.gunicorn and self.gunicorn.poll() is None:
-            os.killpg(self.gunicorn.pid, signal.SIGTERM)  # gunicorn and its workers
-            self.gunicorn.wait(timeout=30)
-        if self.dynalite and self.dynalite.poll() is None:
-            self.dynalite.terminate()
-            self.dynalite.wait(timeout=10)
+        for service in (self.gunicorn, self.dynalite):
+            if service:
+                stop(service)
         with self.server.begin() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {self.database}"))
         self.server.dispose()
-
-    @staticmethod
-    def _wait_for_port(port: int, timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {timeout} s")

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import time
 import uuid
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, delete, text
 from sqlalchemy.engine import make_url
 
+import local_services
 from bookapp import create_app
 from bookapp.books import get_book_repository
 from bookapp.config import TestingConfig
@@ -29,7 +28,6 @@ from bookapp.users import User
 from bookapp.users.accounts import create_account
 
 ROOT = Path(__file__).resolve().parent.parent
-DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
 
 # dynalite takes any credentials; set dummy ones so boto3 never looks for real ones.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -40,45 +38,24 @@ os.environ.pop("AWS_PROFILE", None)
 PASSWORD = "correct horse battery staple"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
-
-
 def start_dynalite(port: int, path: Path | None = None) -> subprocess.Popen:
-    """dynalite on `port`, in memory (or keeping its data under `path`)."""
-    if not DYNALITE.exists():
+    """local_services.start_dynalite, where a dynalite that is missing or does not start fails the test."""
+    try:
+        return local_services.start_dynalite(port, path)
+    except local_services.ServiceDidNotStart as error:
         # A missing service is a failure, never a skip: scripts/test installs it.
-        pytest.fail(f"{DYNALITE} is missing: run scripts/test (it runs npm ci)", pytrace=False)
-    options = ["--host", "127.0.0.1", "--port", str(port), "--createTableMs", "0", "--deleteTableMs", "0"]
-    options += ["--updateTableMs", "0", *(["--path", str(path)] if path else [])]
-    process = subprocess.Popen([str(DYNALITE), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port)
-    return process
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="session")
 def dynalite():
     """A dynalite server for the session; yields its endpoint URL."""
-    port = free_port()
+    port = local_services.free_port()
     process = start_dynalite(port)
     endpoint = f"http://127.0.0.1:{port}"
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
     yield endpoint
-    process.terminate()
-    process.wait(timeout=10)
+    local_services.stop(process)
 
 
 @pytest.fixture(scope="session")

@@ -222,6 +222,7 @@ def test_bundle_carries_the_app_and_nothing_else(tmp_path):
         "instance/",
         "tests/",
         "scripts/",
+        "local_services/",
         ".git/",
         "__pycache__",
         ".pytest_cache/",

@@ -4,29 +4,18 @@ MariaDB and dynalite, prepared with the same commands a deploy runs."""
 import gzip
 import http.cookiejar
 import json
-import os
 import re
-import secrets
-import shlex
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 
-from tests.conftest import ROOT, free_port, start_dynalite, wait_for_port
+from local_services import BIN, free_port, production_environment, start_gunicorn, stop, wait_for_port
+from tests.conftest import ROOT, start_dynalite
 
-BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "gunicorn check passphrase 1"
-
-
-def procfile_command() -> str:
-    (line,) = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")]
-    return line.removeprefix("web:").strip()
 
 
 class Client:
@@ -56,19 +45,13 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
     _, mariadb_url = mariadb
     dynalite_port, app_port = free_port(), free_port()
     dynalite = start_dynalite(dynalite_port)
-    environment = {
-        **os.environ,
-        "PATH": f"{BIN}:{os.environ['PATH']}",
-        "BOOKAPP_CONFIG": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "DATABASE_URL": mariadb_url,
-        "BOOKS_TABLE": f"books-gunicorn-{uuid.uuid4().hex[:8]}",
-        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{dynalite_port}",
-        "PORT": str(app_port),
-        "SESSION_COOKIE_SECURE": "0",  # plain HTTP on loopback; production behind HTTPS keeps it on
-        "ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "GUNICORN_WORKERS": "2",
-    }
+    environment = production_environment(
+        database_url=mariadb_url,
+        books_table=f"books-gunicorn-{uuid.uuid4().hex[:8]}",
+        dynalite_port=dynalite_port,
+        app_port=app_port,
+    )
+    environment.update(ADMIN_PASSWORD=ADMIN_PASSWORD, GUNICORN_WORKERS="2")
     for command in (["db", "upgrade"], ["create-books-table"], ["create-admin", "smoke"]):
         subprocess.run(
             [BIN / "flask", "--app", "application", *command],
@@ -78,15 +61,7 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             capture_output=True,
         )
     log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        gunicorn = subprocess.Popen(
-            shlex.split(procfile_command()),
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    gunicorn = start_gunicorn(environment, log_path)
     try:
         wait_for_port(app_port, timeout=30)
         client = Client(f"http://127.0.0.1:{app_port}")
@@ -123,18 +98,15 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
         assert status == 200
         assert re.search(rf'hx-swap-oob="afterbegin:#cards-reading">\s*<article [^>]*id="book-{book_id}"', fragment)
 
-        dynalite.terminate()
-        dynalite.wait(timeout=10)
+        stop(dynalite)
         started = time.monotonic()
         status, body = client.request("/healthz")
         assert status == 503
         assert json.loads(body) == {"status": "unavailable", "checks": {"database": "ok", "books": "unavailable"}}
         assert time.monotonic() - started < 5
     finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
-        if dynalite.poll() is None:
-            dynalite.terminate()
+        stop(gunicorn)
+        stop(dynalite)
 
     log = log_path.read_text()
     assert re.search(r"bookapp.requests: POST /books/[0-9A-Z]{26}/move 200 [\d.]+ms user=1 ip=127.0.0.1", log)

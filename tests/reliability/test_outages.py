@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import local_services
 from bookapp import create_app
 from bookapp.books import BookRepository, Status
 from bookapp.books.table import BOTO_CONFIG
 from bookapp.config import TestingConfig
-from tests.conftest import Browser, free_port, start_dynalite
+from tests.conftest import Browser, start_dynalite
 
 TODAY = dt.date(2026, 11, 27)
 
@@ -30,7 +31,7 @@ def repository_at(endpoint: str, table: str, monkeypatch) -> BookRepository:
 @pytest.fixture
 def own_dynalite(tmp_path):
     """A dynalite of this test's own, keeping its data on disk so it can be stopped and started."""
-    port = free_port()
+    port = local_services.free_port()
     data = tmp_path / "dynalite"
 
     class Server:
@@ -41,14 +42,12 @@ def own_dynalite(tmp_path):
             self.process = start_dynalite(port, path=data)
 
         def stop(self):
-            self.process.terminate()
-            self.process.wait(timeout=10)
+            local_services.stop(self.process)
 
     server = Server()
     server.start()
     yield server
-    if server.process.poll() is None:
-        server.stop()
+    server.stop()
 
 
 def test_dynamodb_outage_gives_try_again_pages_and_the_app_recovers_alone(app, make_user, own_dynalite, monkeypatch):
