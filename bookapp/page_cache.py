@@ -1,5 +1,5 @@
 """Rendered pages, and parts of pages, kept in this process's memory, so that what has not changed is
-not read and rendered again (issue 7: a board view is 4 DynamoDB requests and 60 cards of rendering).
+not read and rendered again (a board view is 4 DynamoDB requests and 60 cards of rendering).
 The board keeps its pages and its cards here (blueprints/books/board_cache.py).
 
 Whether a page is still right is decided by its key, not by its age: the caller puts in the key
