@@ -8,12 +8,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shlex
+import signal
 import socket
 import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -29,6 +34,7 @@ from bookapp.users import User
 from bookapp.users.accounts import create_account
 
 ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the virtualenv's gunicorn and flask
 DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
 
 # dynalite takes any credentials; set dummy ones so boto3 never looks for real ones.
@@ -67,6 +73,32 @@ def start_dynalite(port: int, path: Path | None = None) -> subprocess.Popen:
     process = subprocess.Popen([str(DYNALITE), *options], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port)
     return process
+
+
+def procfile_command() -> str:
+    (line,) = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")]
+    return line.removeprefix("web:").strip()
+
+
+@contextlib.contextmanager
+def procfile_server(environment: Mapping[str, str], log_path: Path) -> Iterator[None]:
+    """gunicorn exactly as the Procfile says, with `environment` (its PORT included), writing its
+    output to `log_path`; stopped with its workers on leaving."""
+    with log_path.open("w") as log:
+        gunicorn = subprocess.Popen(
+            shlex.split(procfile_command()),
+            cwd=ROOT,
+            env={**environment, "PATH": f"{BIN}:{environment.get('PATH', os.environ['PATH'])}"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_port(int(environment["PORT"]), timeout=30)
+        yield
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)  # gunicorn and its workers
+        gunicorn.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -7,26 +7,16 @@ import json
 import os
 import re
 import secrets
-import shlex
-import signal
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from pathlib import Path
 
-from tests.conftest import ROOT, free_port, start_dynalite, wait_for_port
+from tests.conftest import BIN, ROOT, free_port, procfile_server, start_dynalite
 
-BIN = Path(sys.executable).parent
 ADMIN_PASSWORD = "gunicorn check passphrase 1"
-
-
-def procfile_command() -> str:
-    (line,) = [line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:")]
-    return line.removeprefix("web:").strip()
 
 
 class Client:
@@ -52,10 +42,11 @@ class Client:
         return status, body
 
 
-def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb, tmp_path):
+def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb, tmp_path, request):
     _, mariadb_url = mariadb
     dynalite_port, app_port = free_port(), free_port()
     dynalite = start_dynalite(dynalite_port)
+    request.addfinalizer(dynalite.terminate)  # the test stops it itself, unless it fails before
     environment = {
         **os.environ,
         "PATH": f"{BIN}:{os.environ['PATH']}",
@@ -78,17 +69,7 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             capture_output=True,
         )
     log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        gunicorn = subprocess.Popen(
-            shlex.split(procfile_command()),
-            cwd=ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for_port(app_port, timeout=30)
+    with procfile_server(environment, log_path):
         client = Client(f"http://127.0.0.1:{app_port}")
 
         status, body = client.request("/healthz")
@@ -130,11 +111,6 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
         assert status == 503
         assert json.loads(body) == {"status": "unavailable", "checks": {"database": "ok", "books": "unavailable"}}
         assert time.monotonic() - started < 5
-    finally:
-        os.killpg(gunicorn.pid, signal.SIGTERM)
-        gunicorn.wait(timeout=30)
-        if dynalite.poll() is None:
-            dynalite.terminate()
 
     log = log_path.read_text()
     assert re.search(r"bookapp.requests: POST /books/[0-9A-Z]{26}/move 200 [\d.]+ms user=1 ip=127.0.0.1", log)
