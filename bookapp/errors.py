@@ -34,6 +34,12 @@ def render_error(code: int, message: str | None = None):
     return render_template(template, code=code, title=title, message=message or default_message), code
 
 
+def form_refused() -> tuple[str, int]:
+    """The answer to a form whose CSRF token does not match: its session expired, or another site sent it."""
+    _log_refusal("CSRF check failed")
+    return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+
 def _log_refusal(what: str) -> None:
     """One line per refused request, with who and from where (never the form or cookies)."""
     user_id = current_user.id if current_user and current_user.is_authenticated else "-"
@@ -43,8 +49,7 @@ def _log_refusal(what: str) -> None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        _log_refusal("CSRF check failed")
-        return render_error(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+        return form_refused()
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -33,9 +33,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # Nothing but the live server resolves: a CDN reference fails loudly instead of reaching out.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
+# Nothing but the live server resolves: a CDN reference fails loudly instead of reaching out.
+ONLY_LOOPBACK_RESOLVES = "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 # Playwright's own limits, lowered so a broken page fails in seconds rather than half a minute.
 ACTION_TIMEOUT_MS = 10_000
 
@@ -70,9 +70,18 @@ def playwright() -> Iterator[Playwright]:
         yield instance
 
 
+def launch_chromium(playwright: Playwright, host_resolver_rules: str = ONLY_LOOPBACK_RESOLVES) -> Browser:
+    """Debian's Chromium, headless; `host_resolver_rules` may map more names, always to loopback."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--host-resolver-rules={host_resolver_rules}"],
+    )
+
+
 @pytest.fixture(scope="session")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    browser = launch_chromium(playwright)
     yield browser
     browser.close()
 

@@ -7,9 +7,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
 
+from bookapp import errors
 from bookapp.blueprints.auth import bp
 from bookapp.blueprints.auth.forms import ChangePasswordForm, LoginForm
+from bookapp.blueprints.auth.plain_http import secure_cookie_over_plain_http
 from bookapp.extensions import limiter, login_manager
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, SignInRefused, change_password, sign_in, sign_out
@@ -41,6 +44,28 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_page(form: LoginForm, refusal: str | None = None, status: int = 200):
+    page = render_template(
+        "auth/login.html", form=form, refusal=refusal, over_plain_http=secure_cookie_over_plain_http()
+    )
+    return page, status
+
+
+@bp.errorhandler(CSRFError)
+def auth_form_refused(error: CSRFError):
+    """Over plain HTTP with Secure cookies the token can never match (the browser kept no session):
+    the sign-in page says why, instead of "your form expired", which reloading never fixes."""
+    if not secure_cookie_over_plain_http():
+        return errors.form_refused()
+    log.warning(
+        "CSRF check failed over plain HTTP (the browser keeps no Secure cookie) %s %s ip=%s",
+        request.method,
+        request.path,
+        request.remote_addr,
+    )
+    return _login_page(LoginForm(), status=400)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
@@ -49,12 +74,12 @@ def login():
         return redirect(url_for("books.board"))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form, refusal=None)
+        return _login_page(form)
     try:
         user = sign_in(form.username.data, form.password.data)
     except SignInRefused as refusal:
         log.info("sign-in failed username=%r ip=%s", form.username.data[:64], request.remote_addr)
-        return render_template("auth/login.html", form=form, refusal=str(refusal))
+        return _login_page(form, refusal=str(refusal))
     # A fresh session: nothing planted in the cookie before sign-in survives it (session fixation),
     # and the CSRF token is new too.
     session.clear()
