@@ -5,12 +5,16 @@
 
   var messages = document.getElementById("messages");
 
-  function say(text, kind) {
+  function say(text, kind, besideOthers) {
     // Messages go to the live region, so screen readers announce them.
     var alert = document.createElement("div");
     alert.className = "alert alert-" + (kind || "danger") + " py-2";
     alert.textContent = text;
-    messages.replaceChildren(alert);
+    if (besideOthers) {
+      messages.append(alert);
+    } else {
+      messages.replaceChildren(alert);
+    }
   }
 
   function focusOn(target) {
@@ -237,6 +241,164 @@
     } else {
       pendingDrops.delete(card);
     }
+  });
+
+  // -- the add form: the reader keeps typing while an add is saved ------------------------------
+  // An add's answer brings a new add form: a fresh one with a new hidden book id after a success,
+  // the same one with its errors after a 422. What the reader typed since pressing Add is put back
+  // into it. An Add pressed meanwhile waits for that answer: sent at once, it would carry the id of
+  // the book being saved, and the server takes a repeated id for a double submit (it adds nothing
+  // and answers with the first book). The same book pressed again (a double click, Enter pressed
+  // twice) is not sent again.
+  var ADD_FIELDS = ["title", "author", "status"];
+  var addSaving = null; // the add on its way: {form, values (as sent), focus: where it was in the form}
+  var addsWaiting = []; // the fields as they were at each Add pressed meanwhile, in order
+
+  function addFieldValues(form) {
+    var values = {};
+    ADD_FIELDS.forEach(function (name) {
+      values[name] = form.elements[name].value;
+    });
+    return values;
+  }
+
+  function sameBook(one, other) {
+    return ADD_FIELDS.every(function (name) {
+      return one[name] === other[name];
+    });
+  }
+
+  function isAddSaving(detail) {
+    return addSaving !== null && detail.requestConfig && detail.requestConfig.elt === addSaving.form;
+  }
+
+  function added(detail) {
+    return detail.xhr.status >= 200 && detail.xhr.status < 300; // htmx counts the 422 as a success too
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      // The second click of a double click on Add: the first one sent the book already.
+      if (event.detail > 1 && event.target.closest && event.target.closest("#add-book-form [type=submit]")) {
+        event.preventDefault();
+      }
+    },
+    true
+  );
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (form.id !== "add-book-form" || !addSaving || !window.htmx) {
+        return;
+      }
+      event.preventDefault();
+      event.stopPropagation(); // htmx would queue it on this form, and drop it once the answer replaces it
+      var values = addFieldValues(form);
+      var last = addsWaiting.length ? addsWaiting[addsWaiting.length - 1] : addSaving.values;
+      if (!sameBook(values, last)) {
+        addsWaiting.push(values);
+      }
+    },
+    true
+  );
+
+  // A book id is for one book. After an add that failed (or whose answer was lost) the form keeps
+  // its id, so that sending the same book again adds it once; a different book sent from that
+  // form goes without the id, and the server makes a new one.
+  var booksSentById = {};
+
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "add-book-form") {
+      return;
+    }
+    var parameters = event.detail.parameters;
+    var values = {};
+    ADD_FIELDS.forEach(function (name) {
+      values[name] = parameters[name];
+    });
+    var sentBefore = booksSentById[parameters.book_id];
+    if (!sentBefore) {
+      booksSentById[parameters.book_id] = values;
+    } else if (!sameBook(sentBefore, values)) {
+      parameters.book_id = "";
+    }
+  });
+
+  document.body.addEventListener("htmx:beforeSend", function (event) {
+    var form = event.detail.requestConfig.elt;
+    if (form.id !== "add-book-form") {
+      return;
+    }
+    var sent = event.detail.requestConfig.formData;
+    var values = {};
+    ADD_FIELDS.forEach(function (name) {
+      values[name] = sent.get(name);
+    });
+    addSaving = { form: form, values: values, focus: null };
+  });
+
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    if (!isAddSaving(event.detail)) {
+      return;
+    }
+    var focused = document.activeElement;
+    if (addSaving.form.contains(focused)) {
+      addSaving.focus = { name: focused.name || "", start: focused.selectionStart, end: focused.selectionEnd };
+    }
+  });
+
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var form = event.target;
+    if (form.id !== "add-book-form" || !isAddSaving(event.detail)) {
+      return;
+    }
+    var typed = addFieldValues(addSaving.form);
+    var focus = addSaving.focus;
+    if (sameBook(typed, addSaving.values)) {
+      if (focus && added(event.detail)) {
+        form.elements.title.focus(); // ready for the next book
+      }
+      return;
+    }
+    ADD_FIELDS.forEach(function (name) {
+      form.elements[name].value = typed[name];
+    });
+    if (!focus) {
+      return;
+    }
+    // The focus stays where it was: htmx moves it to the field of the same id (before its text was
+    // back, so the caret goes back too), not to the Add button, which has none.
+    var control = focus.name ? form.elements[focus.name] : form.querySelector("[type=submit]");
+    control.focus();
+    if (typeof focus.start === "number" && typeof control.setSelectionRange === "function") {
+      control.setSelectionRange(focus.start, focus.end);
+    }
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!isAddSaving(event.detail)) {
+      return;
+    }
+    addSaving = null;
+    if (!addsWaiting.length) {
+      return;
+    }
+    if (event.detail.xhr && added(event.detail)) {
+      var form = document.getElementById("add-book-form");
+      var values = addsWaiting.shift();
+      window.htmx.ajax("POST", form.getAttribute("action"), { source: form, values: values }).catch(function () {});
+      return;
+    }
+    // The book before them was not added (or its answer was lost): the next Add comes from the
+    // reader, who sees what went wrong first; the fields show only the last of these.
+    var titles = addsWaiting.map(function (values) {
+      return "“" + values.title + "”";
+    });
+    addsWaiting = [];
+    say("Not added yet: " + titles.join(", ") + " (the book before could not be added).", "warning", true);
   });
 
   if (window.Sortable) {
