@@ -127,7 +127,9 @@ def add():
     flash(f"Added “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
-        return render_template("books/_book_added.html", book=book, counts=counts, add_form=AddBookForm(formdata=None))
+        return _answer(
+            book, main="add_form", add_form=AddBookForm(formdata=None), land=_on_top_of_its_column(book), counts=counts
+        )
     return redirect(url_for("books.board"), code=303)
 
 
