@@ -61,15 +61,18 @@ def create_books_table_command() -> None:
 @click.argument("username", required=False)
 @with_appcontext
 def recount_books_command(username: str | None) -> None:
-    """Recount the column counters of one reader (or of every reader) from the books themselves.
+    """Recount the column counters of one reader (or of every reader) from the books themselves, and
+    make every app process show their board afresh.
 
-    Counters heal on their own when a column is read to its end; this repairs them all at once."""
+    Counters heal on their own when a column is read to its end; this repairs them all at once. Run
+    it after changing books outside the app (a script, the AWS console, a restore into the table)."""
     accounts = [users.find_by_username(username)] if username else users.all_users()
     if accounts == [None]:
         raise click.ClickException(f"No user “{username}”.")
     repository = get_book_repository()
     for user in accounts:
         counts = repository.recount(user.books_key)
+        users.record_board_refreshed(user.id)
         summary = ", ".join(f"{status.label}: {number}" for status, number in counts.items())
         click.echo(f"{user.username}: {summary}")
 

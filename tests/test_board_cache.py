@@ -190,6 +190,21 @@ def test_a_hard_reload_shows_a_book_changed_outside_the_app_even_at_the_same_ver
     assert "Dune Messiah" in text(reader.get("/"))  # the reload's cards are the ones kept
 
 
+def test_recount_books_makes_every_process_show_a_book_changed_outside_the_app(app, make_user, books):
+    alice = make_user("alice")
+    book = books.add(alice.books_key, "Dune", "Frank Herbert", Status.READING, dt.date(2026, 1, 1))
+    reader = Browser(app)
+    reader.login("alice")
+    reader.get("/")  # the page and its card are kept in this process
+    outside_rename(app, book, "Dune Messiah")
+    assert "Dune Messiah" not in text(reader.get("/"))  # what an uncounted write costs, until…
+
+    result = second_app(app).test_cli_runner().invoke(args=["recount-books", "alice"])  # the operator's way out
+
+    assert result.exit_code == 0, result.output
+    assert "Dune Messiah" in text(reader.get("/"))
+
+
 def test_a_board_rendered_right_after_a_change_is_not_kept(app, make_user, books):
     # DynamoDB's index may lag a change by a moment: a render that soon might miss it.
     settling = second_app(app, BOARD_CACHE_SETTLE_SECONDS=60)

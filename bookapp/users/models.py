@@ -44,6 +44,10 @@ class User(UserMixin, db.Model):
     # a change made through one process or instance is seen by all (blueprints/books/board_cache.py).
     books_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     books_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Counted up by `flask recount-books`: part of the key of every kept card of this reader, so that
+    # every process renders their cards afresh after a write made outside the app, which may have
+    # changed a book and left its version as it was.
+    board_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def get_id(self) -> str:
         return self.session_token

@@ -46,6 +46,17 @@ def record_books_changed(user_id: int) -> None:
     db.session.commit()
 
 
+def record_board_refreshed(user_id: int) -> None:
+    """Forget every kept page and card of this reader's board, in every process."""
+    db.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(board_generation=User.board_generation + 1, books_revision=User.books_revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def any_user_exists() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is not None
 

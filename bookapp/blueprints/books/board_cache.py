@@ -82,8 +82,9 @@ def board_page_key(user: User) -> tuple[Hashable, ...]:
 
 def card_key(user: User, book: Book) -> tuple[Hashable, ...]:
     """A card's cache key. The reader's session token is in it too: a restore into a fresh database
-    makes new tokens, and may reuse ids and versions."""
-    return ("card", user.session_token, book.book_id, book.version)
+    makes new tokens, and may reuse ids and versions; and so is their board generation, which
+    `flask recount-books` counts up after a write made outside the app."""
+    return ("card", user.session_token, user.board_generation, book.book_id, book.version)
 
 
 def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
