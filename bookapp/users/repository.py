@@ -36,14 +36,16 @@ def find_by_session_token(session_token: str) -> User | None:
 
 
 def record_books_changed(user_id: int) -> None:
-    """Note that this reader's books changed: every cached board page of theirs is now stale."""
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(books_revision=User.books_revision + 1, books_changed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    """Note that this reader's books changed: every cached board page of theirs is now stale.
+
+    On a connection and transaction of its own, committed at once: the request's session is left as
+    it is, so the signed-in user it holds is not expired and loaded again after every write."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(books_revision=User.books_revision + 1, books_changed_at=utcnow())
+        )
 
 
 def record_board_refreshed(user_id: int) -> None:
