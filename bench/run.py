@@ -177,6 +177,15 @@ def worker_peak_rss_mb(master_pid: int) -> float:
     return max(peaks)
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) the gunicorn workers have used so far."""
+    total = 0
+    for child in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split():
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark the board, moves and adds.")
     parser.add_argument("--quick", action="store_true", help="10 and 1,000 books, fewer samples")
@@ -257,7 +266,8 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     statuses = ["not_started", "reading", "finished"]
     top_rank = {status: COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1) for status in statuses}
     move_times, move_bodies, all_ops, move_capacity = [], [], [], []
-    plain_bodies = []
+    plain_bodies, plain_times = [], []
+    cpu_before = workers_cpu_seconds(master_pid)
     for index in range(min(samples, len(cards))):
         book_id, version, status = cards[index]
         target = statuses[(statuses.index(status) + 1) % 3]  # always another column
@@ -267,6 +277,7 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
             result = session.htmx(f"/books/{book_id}/move", form)
             assert result.status == 200, result.status
             plain_bodies.append(result.content)
+            plain_times.append(result.ms)
         else:
             # What the page sends for a "Move to" button (static/app.js): the card is on top of the
             # target column already, and the answer is what the move changed on it.
@@ -278,6 +289,7 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
             all_ops.append(result.headers["X-DynamoDB-Operations"])
             move_capacity.append(float(result.headers["X-DynamoDB-Capacity"]))
         top_rank[target] = re.search(r'data-rank="(\d+)"', result.body).group(1)
+    move_cpu = (workers_cpu_seconds(master_pid) - cpu_before) * 1000 / (len(move_times) + len(plain_times))
     move_ops = statistics.mode(all_ops)
     rows.append(
         (
@@ -315,7 +327,49 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
             "",
         )
     )
+    rows.append(
+        (
+            "move without app.js (htmx POST, whole card) p50 / p95",
+            f"{statistics.median(plain_times):.1f} / {percentile(plain_times, 0.95):.1f} ms",
+            "",
+            "",
+        )
+    )
+    rows.append(("  app CPU per move (both kinds)", f"{move_cpu:.1f} ms", "", ""))
+
+    # A drop within its own column (reordering): the book's UpdateItem, and no counter to adjust.
+    page = session.request("GET", "/", headers=HARD_RELOAD).body
+    cards = CARD.findall(page)
+    top_rank = {status: COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1) for status in statuses}
+    reorder_times, reorder_ops = [], []
+    cpu_before = workers_cpu_seconds(master_pid)
+    for book_id, version, status in cards[:samples]:
+        form = {"status": status, "version": version, "from_status": status, "dropped": "1"}
+        form.update(above="", below=top_rank[status])
+        result = session.htmx(f"/books/{book_id}/move", form)
+        assert result.status == 200, result.status
+        reorder_times.append(result.ms)
+        reorder_ops.append(result.headers["X-DynamoDB-Operations"])
+        top_rank[status] = re.search(r'data-rank="(\d+)"', result.body).group(1)
+    reorder_cpu = (workers_cpu_seconds(master_pid) - cpu_before) * 1000 / len(reorder_times)
+    rows.append(
+        (
+            "move within a column (htmx drop) p50 / p95",
+            f"{statistics.median(reorder_times):.1f} / {percentile(reorder_times, 0.95):.1f} ms",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "  DynamoDB per move within a column, app CPU",
+            f"{statistics.mode(reorder_ops)}, {reorder_cpu:.1f} ms CPU",
+            "",
+            "",
+        )
+    )
     add_times = []
+    cpu_before = workers_cpu_seconds(master_pid)
     for index in range(samples):
         result = session.htmx("/books", {"title": f"Added {index}", "author": "Bench", "status": "reading"})
         assert result.status == 200, result.status
@@ -328,6 +382,8 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
             "",
         )
     )
+    add_cpu = (workers_cpu_seconds(master_pid) - cpu_before) * 1000 / len(add_times)
+    rows.append(("  app CPU per add", f"{add_cpu:.1f} ms", "", ""))
 
     # As a browser asks: the HTML gzipped as the proxy in front of gunicorn sends it (nginx on Elastic
     # Beanstalk), every asset the page links as the app serves it.
@@ -367,12 +423,24 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
 
     wait_until_settled()  # the adds above changed this library
     cookie = sessions[1_000].cookie
+
+    def cpu_per_request(rps: float, before: float) -> str:
+        return f"{(workers_cpu_seconds(master_pid) - before) * 1000 / (rps * load_seconds):.2f} ms app CPU per request"
+
+    before = workers_cpu_seconds(master_pid)
     board_rps = throughput(port, "/", cookie, 10, load_seconds)
+    board_cpu = cpu_per_request(board_rps, before)
+    before = workers_cpu_seconds(master_pid)
     rendered_rps = throughput(port, "/", cookie, 10, load_seconds, HARD_RELOAD)
+    rendered_cpu = cpu_per_request(rendered_rps, before)
+    before = workers_cpu_seconds(master_pid)
     ceiling = throughput(port, "/bench/ping", cookie, 10, load_seconds)
-    rows.append(("throughput, 10 clients: board (1,000), unchanged", f"{board_rps:.0f} req/s", "", ""))
-    rows.append(("throughput, 10 clients: board (1,000), rendered", f"{rendered_rps:.0f} req/s", "", ""))
-    rows.append(("throughput, 10 clients: bare route", f"{ceiling:.0f} req/s", "", ""))
+    ceiling_cpu = cpu_per_request(ceiling, before)
+    rows.append(("throughput, 10 clients: board (1,000), unchanged", f"{board_rps:.0f} req/s, {board_cpu}", "", ""))
+    rows.append(
+        ("throughput, 10 clients: board (1,000), rendered", f"{rendered_rps:.0f} req/s, {rendered_cpu}", "", "")
+    )
+    rows.append(("throughput, 10 clients: bare route", f"{ceiling:.0f} req/s, {ceiling_cpu}", "", ""))
     rows.append(
         ("  board unchanged ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5))
     )
