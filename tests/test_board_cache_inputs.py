@@ -17,6 +17,8 @@ from bookapp.blueprints.books.board_cache import (
     CARD_INPUTS,
 )
 
+# Names Jinja itself gives a template (a macro's `caller`, a loop's `loop`, …), not the app's context.
+JINJA_OWN_NAMES = {"caller", "loop", "self", "super", "varargs", "kwargs"}
 # Objects whose attributes each say something different; every attribute read must be accounted for.
 WATCHED_OBJECTS = ("current_user", "request")
 
@@ -45,7 +47,7 @@ def template_reads(environment: Environment, name: str) -> TemplateReads:
             assert referenced is not None, f"{current} names a template by a variable: cannot be checked"
             pending.append(referenced)
         _walk(tree, None, reads, loaded, stored)
-    reads.free_names = loaded - stored
+    reads.free_names = loaded - stored - JINJA_OWN_NAMES
     return reads
 
 
