@@ -35,24 +35,12 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
     alice = make_user("alice")
     bob = make_user("bob")
     Browser(app).login("alice")  # a last sign-in time to carry over
+    later = {1: (Status.READING, dt.date(2026, 2, 1)), 2: (Status.FINISHED, dt.date(2026, 3, 1))}
     for i in range(25):
         book = books.add(alice.books_key, f"Alice {i} 📚", "Author", Status.NOT_STARTED, dt.date(2026, 1, 1))
-        if i % 3 == 1:
-            move_book(
-                books,
-                user_id=alice.books_key,
-                book_id=book.book_id,
-                move=Move(Status.READING, 1),
-                today=dt.date(2026, 2, 1),
-            )
-        if i % 3 == 2:
-            move_book(
-                books,
-                user_id=alice.books_key,
-                book_id=book.book_id,
-                move=Move(Status.FINISHED, 1),
-                today=dt.date(2026, 3, 1),
-            )
+        if i % 3:
+            column, day = later[i % 3]
+            move_book(books, user_id=alice.books_key, book_id=book.book_id, move=Move(column, 1), today=day)
     books.add(bob.books_key, "مئة عام من العزلة", "García Márquez", Status.READING, dt.date(2026, 4, 1))
     with app.app_context():
         user = users.find_by_username("bob")

@@ -1,5 +1,6 @@
-"""The load test's short form, run with the suite: 10 simulated readers for 15 s (README: the full
-50 readers for 60 s). It fails on any failed request or any acknowledged write missing from DynamoDB."""
+"""The load test's short form, run with the suite: 10 simulated readers for 15 s (the full 50 readers
+for 60 s: docs/performance.md, "Load test"). It fails on any failed request or any acknowledged write
+missing from DynamoDB."""
 
 import os
 import subprocess

@@ -1,7 +1,7 @@
 """The board page from this process's page cache (bookapp/page_cache.py) while the reader's books
 are unchanged: an unchanged board costs no DynamoDB request and no rendering. And when the board
 must be rendered (after a change), its cards from the same cache: a move changes one card of 60.
-docs/architecture.md ("The board cache") has the whole picture.
+docs/architecture.md ("Caches") has the whole picture.
 
 A kept page is right while its key is: `board_page_key` holds everything the page shows that can
 change, and `BOARD_PAGE_INPUTS` says, for each name the board's templates read, why a kept page
