@@ -6,9 +6,9 @@
 Seeds one reader per library size (books spread over the three columns) into dynalite and a
 throwaway MariaDB database, runs the app under gunicorn as the Procfile does (BENCHMARK_MODE on, so
 each response reports its DynamoDB calls), and measures from this separate client process. The board
-is measured three ways: rendered from DynamoDB with every card (a hard reload asks for that),
-rendered after a change (a drop within a column; 59 of 60 cards from the card cache) and unchanged
-(the page from the page cache). Prints each
+is measured rendered (right after a change, a drop within a column: read from DynamoDB, 59 of 60
+cards from the card cache), as a hard reload asks for it (every card rendered too) and unchanged (the
+page from the page cache). Prints each
 target as MET or MISSED; exits 0 either way (a benchmark reports, the tests judge).
 """
 
@@ -164,6 +164,24 @@ def throughput(
     return sum(counts) / seconds
 
 
+def board_after_changes(session: Session, samples: int) -> list:
+    """`samples` views of the board, each right after a change: the top card of a column dropped on top
+    again (its version counts up). The board is then rendered from DynamoDB, and every other card
+    comes from the card cache, as after any move."""
+    views, page = [], session.request("GET", "/").body
+    for _ in range(samples):
+        book_id, version, status = CARD.search(page).groups()
+        top = COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1)
+        form = {"status": status, "version": version, "from_status": status, "dropped": "1", "above": ""}
+        changed = session.htmx(f"/books/{book_id}/move", {**form, "below": top})
+        assert changed.status == 200, changed.status
+        view = session.request("GET", "/")
+        assert view.status == 200, view.status
+        views.append(view)
+        page = view.body
+    return views
+
+
 def wait_until_settled() -> None:
     """A board rendered within BOARD_CACHE_SETTLE_SECONDS of a change is not kept (DynamoDB's index
     may lag): wait that long after the last change before measuring the page cache."""
@@ -210,17 +228,26 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     board_p50, cards_shown = {}, {}
     sessions = {size: Session(port, f"reader{size}") for size in sizes}
     for size, session in sessions.items():
-        # Rendered from DynamoDB, as after any change to the library (a hard reload asks for that).
-        results = [session.request("GET", "/", headers=HARD_RELOAD) for _ in range(samples)]
-        assert all(r.status == 200 for r in results), {r.status for r in results}
+        # Rendered from DynamoDB after a change, its other cards from the card cache.
+        results = board_after_changes(session, samples)
         times = [r.ms for r in results]
         board_p50[size] = statistics.median(times)
         cards_shown[size] = len(CARD.findall(results[-1].body))
         last = results[-1].headers
         rows.append(
             (
-                f"board GET / ({size:,} books), rendered (hard reload) p50 / p95",
+                f"board GET / ({size:,} books), rendered p50 / p95",
                 f"{board_p50[size]:.1f} / {percentile(times, 0.95):.1f} ms",
+                "",
+                "",
+            )
+        )
+        # A hard reload renders every card too (the reader's way out of a change made outside the app).
+        reloads = [session.request("GET", "/", headers=HARD_RELOAD).ms for _ in range(samples)]
+        rows.append(
+            (
+                f"  hard reload ({size:,}), every card rendered, p50 / p95",
+                f"{statistics.median(reloads):.1f} / {percentile(reloads, 0.95):.1f} ms",
                 "",
                 "",
             )
@@ -342,9 +369,8 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     page = session.request("GET", "/", headers=HARD_RELOAD).body
     cards = CARD.findall(page)
     top_rank = {status: COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1) for status in statuses}
-    reorder_times, reorder_ops, after_change_times = [], [], []
+    reorder_times, reorder_ops = [], []
     cpu_before = workers_cpu_seconds(master_pid)
-    reorder_cpu_seconds = 0.0
     for book_id, version, status in cards[:samples]:
         form = {"status": status, "version": version, "from_status": status, "dropped": "1"}
         form.update(above="", below=top_rank[status])
@@ -353,13 +379,7 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
         reorder_times.append(result.ms)
         reorder_ops.append(result.headers["X-DynamoDB-Operations"])
         top_rank[status] = re.search(r'data-rank="(\d+)"', result.body).group(1)
-        reorder_cpu_seconds += workers_cpu_seconds(master_pid) - cpu_before
-        # The board as the reader sees it next: rendered, its other cards from the card cache.
-        after_change = session.request("GET", "/")
-        assert after_change.status == 200, after_change.status
-        after_change_times.append(after_change.ms)
-        cpu_before = workers_cpu_seconds(master_pid)
-    reorder_cpu = reorder_cpu_seconds * 1000 / len(reorder_times)
+    reorder_cpu = (workers_cpu_seconds(master_pid) - cpu_before) * 1000 / len(reorder_times)
     rows.append(
         (
             "move within a column (htmx drop) p50 / p95",
@@ -372,14 +392,6 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
         (
             "  DynamoDB per move within a column, app CPU",
             f"{statistics.mode(reorder_ops)}, {reorder_cpu:.1f} ms CPU",
-            "",
-            "",
-        )
-    )
-    rows.append(
-        (
-            f"board GET / after a change ({len(cards)} cards, one of them changed) p50 / p95",
-            f"{statistics.median(after_change_times):.1f} / {percentile(after_change_times, 0.95):.1f} ms",
             "",
             "",
         )
@@ -447,20 +459,18 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     board_rps = throughput(port, "/", cookie, 10, load_seconds)
     board_cpu = cpu_per_request(board_rps, before)
     before = workers_cpu_seconds(master_pid)
-    rendered_rps = throughput(port, "/", cookie, 10, load_seconds, HARD_RELOAD)
-    rendered_cpu = cpu_per_request(rendered_rps, before)
+    reload_rps = throughput(port, "/", cookie, 10, load_seconds, HARD_RELOAD)
+    reload_cpu = cpu_per_request(reload_rps, before)
     before = workers_cpu_seconds(master_pid)
     ceiling = throughput(port, "/bench/ping", cookie, 10, load_seconds)
     ceiling_cpu = cpu_per_request(ceiling, before)
     rows.append(("throughput, 10 clients: board (1,000), unchanged", f"{board_rps:.0f} req/s, {board_cpu}", "", ""))
-    rows.append(
-        ("throughput, 10 clients: board (1,000), rendered", f"{rendered_rps:.0f} req/s, {rendered_cpu}", "", "")
-    )
+    rows.append(("throughput, 10 clients: board (1,000), hard reload", f"{reload_rps:.0f} req/s, {reload_cpu}", "", ""))
     rows.append(("throughput, 10 clients: bare route", f"{ceiling:.0f} req/s, {ceiling_cpu}", "", ""))
     rows.append(
         ("  board unchanged ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5))
     )
-    rows.append(("  board rendered ÷ bare route", f"{rendered_rps / ceiling:.0%}", "", ""))
+    rows.append(("  board hard reload ÷ bare route", f"{reload_rps / ceiling:.0%}", "", ""))
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
 
