@@ -156,16 +156,16 @@ def move(book_id: str):
     if not form.validate_on_submit():
         _own_book(book_id)  # someone else's book is 404 before it is 400
         abort(400)
-    move = form.to_move()
+    requested = form.to_move()
     result = move_book(
-        get_book_repository(), user_id=current_user.books_key, book_id=book_id, move=move, today=_today()
+        get_book_repository(), user_id=current_user.books_key, book_id=book_id, move=requested, today=_today()
     )
     book = result.book
     category = "message" if result.outcome is MoveOutcome.ALREADY_THERE else "success"
     flash(MOVE_MESSAGES[result.outcome].format(title=book.title, column=book.status.label), category)
     if request.htmx:
         # The counts come with a move to another column; otherwise the counts shown stay true.
-        if move.place is not None:
+        if requested.place is not None:
             # The page moved the card already (a drop, or a button with static/app.js): send only what
             # the move changed on it, and leave the card where it is.
             response = make_response(_answer(book, state=True, counts=result.counts))
