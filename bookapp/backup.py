@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from bookapp.books import Book, BookRepository, Status
+from bookapp.books.model import new_creation
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users import repository as users
@@ -84,6 +85,8 @@ def import_data(data: dict[str, Any], books: BookRepository) -> tuple[int, int]:
                     version=book["version"],
                     started_on=_date(book["started_on"]),
                     finished_on=_date(book["finished_on"]),
+                    # An export made before books had a creation has none: the book gets a new one.
+                    creation=book.get("creation") or new_creation(),
                 )
             )
     db.session.commit()

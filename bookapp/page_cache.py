@@ -57,6 +57,13 @@ class Page:
             pieces.append(part)
         return b"".join(pieces)
 
+    def forget(self, owner: Hashable) -> None:
+        """Drop the owner's page, when what it showed is gone."""
+        with self._lock:
+            key = self._key_of_owner.pop(owner, None)
+            if key is not None:
+                self._pages.pop(key, None)
+
     @property
     def size(self) -> int:
         return sum(len(part) for part in self.parts)
@@ -113,6 +120,13 @@ class PageCache:
                 self._pages.pop(previous, None)
             self._pages[key] = (owner, page)
             self._key_of_owner[owner] = key
+
+    def forget(self, owner: Hashable) -> None:
+        """Drop the owner's page, when what it showed is gone."""
+        with self._lock:
+            key = self._key_of_owner.pop(owner, None)
+            if key is not None:
+                self._pages.pop(key, None)
 
     @property
     def size(self) -> int:

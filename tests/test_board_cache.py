@@ -340,3 +340,64 @@ def test_a_workers_threads_share_the_cache_and_it_keeps_count():
     assert all(sum(page is not None for page in versions) <= 1 for versions in held.values())
     assert cache.size == sum(page.size for page in kept) <= 2000
     assert len(cache) == len(kept)
+
+
+# -- a book deleted and added again under its id -----------------------------------------------------
+
+
+def add_from_the_form(reader: Browser, form_id: str, title: str, htmx: bool = False) -> None:
+    """Submit the board's add form, which carries the book id `form_id` made when it was shown."""
+    response = reader.post(
+        "/books", {"title": title, "author": "Someone", "status": "not_started", "book_id": form_id}, htmx=htmx
+    )
+    assert response.status_code == (200 if htmx else 303), text(response)[:500]
+
+
+def card_titles(page: str) -> dict[str, str]:
+    """Each card's title on a page, by book id (messages may name a book too: they do not count)."""
+    return dict(re.findall(r'<h3 class="card-title" id="book-([0-9A-Z]{26})-title">([^<]*)</h3>', page))
+
+
+def test_a_deleted_book_added_again_from_the_same_form_shows_what_is_stored(reader):
+    for htmx in (False, True):
+        form_id = NEW_BOOK_ID.search(text(reader.get("/"))).group(1)
+        add_from_the_form(reader, form_id, f"First title {htmx}", htmx=htmx)
+        reader.get("/")  # shows the message
+        assert card_titles(text(reader.get("/"))) == {form_id: f"First title {htmx}"}  # its card is kept
+        assert reader.post(f"/books/{form_id}/delete", htmx=htmx).status_code == (200 if htmx else 303)
+
+        add_from_the_form(reader, form_id, f"Second title {htmx}", htmx=htmx)  # the same form, again
+
+        reader.get("/")  # shows the message
+        assert card_titles(text(reader.get("/"))) == {form_id: f"Second title {htmx}"}
+        assert card_titles(text(reader.get(f"/books/{form_id}"))) == {form_id: f"Second title {htmx}"}
+        assert reader.post(f"/books/{form_id}/delete", htmx=htmx).status_code == (200 if htmx else 303)
+
+
+def test_a_deleted_book_added_again_through_another_worker_shows_what_is_stored(app, make_user):
+    make_user("alice")
+    here, there = Browser(app), Browser(second_app(app))
+    here.login("alice")
+    there.login("alice")
+    form_id = NEW_BOOK_ID.search(text(there.get("/"))).group(1)
+    add_from_the_form(there, form_id, "First title")
+    there.get("/")  # shows the message
+    assert card_titles(text(here.get("/"))) == {form_id: "First title"}  # this worker keeps its card
+
+    assert there.post(f"/books/{form_id}/delete").status_code == 303
+    add_from_the_form(there, form_id, "Second title", htmx=True)
+
+    assert card_titles(text(here.get("/"))) == {form_id: "Second title"}
+
+
+def test_deleting_a_book_forgets_its_cards(reader, app):
+    form_id = NEW_BOOK_ID.search(text(reader.get("/"))).group(1)
+    add_from_the_form(reader, form_id, "Dune")
+    reader.get("/")  # shows the message
+    reader.get("/")  # renders the card, and keeps it and the page
+    cache = app.extensions["page_cache"]
+    kept = len(cache)
+
+    reader.post(f"/books/{form_id}/delete")
+
+    assert len(cache) == kept - 1  # the card; the page stays until the reader's next view replaces it

@@ -50,6 +50,22 @@ def test_added_book_is_stored_with_version_1(books):
     assert (stored.version, stored.started_on) == (1, TODAY)
 
 
+def test_a_book_added_again_under_its_id_is_a_new_creation_that_no_update_changes(books):
+    book_id = new_book_id()  # what the add form carries
+    first = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, TODAY, book_id)
+    assert books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, TODAY, book_id) == first  # a double submit
+    moved = move(books, book_id, Status.READING, 1).book
+    edited = books.save(moved.edited("Dune Messiah", "F. Herbert"), moved.version)
+    assert first.creation == moved.creation == edited.creation == books.get("7", book_id).creation
+    books.delete("7", book_id)
+
+    again = books.add("7", "Emma", "Jane Austen", Status.NOT_STARTED, TODAY, book_id)  # the same form, again
+
+    assert (again.book_id, again.version) == (first.book_id, first.version)
+    assert again.creation != first.creation
+    assert books.get("7", book_id) == again
+
+
 def test_another_readers_book_is_not_found(books):
     book = books.add("7", "Dune", "Frank Herbert", Status.NOT_STARTED, TODAY)
     with pytest.raises(BookNotFound):

@@ -23,6 +23,8 @@ COLUMN_INDEX = "by_column"
 COUNTS_SORT_KEY = "#counts"
 # A book's stored attributes that a change may remove (the others are always set).
 OPTIONAL_DATES = ("started_on", "finished_on")
+# What identifies a book's item, and with it one adding of the book: never changed by an update.
+SET_ONCE = ("user_id", "book_id", "creation")
 _CURSOR_KEYS = {"user_id", "book_id", "user_status", "column_rank"}
 
 
@@ -78,6 +80,7 @@ def to_item(book: Book) -> dict[str, Any]:
         "user_status": user_status(book.user_id, book.status),
         "column_rank": book.column_rank,
         "version": book.version,
+        "creation": book.creation,
     }
     if book.started_on:
         item["started_on"] = book.started_on.isoformat()
@@ -101,6 +104,8 @@ def from_item(item: dict[str, Any]) -> Book:
         version=int(item["version"]),  # DynamoDB numbers arrive as Decimal
         started_on=date("started_on"),
         finished_on=date("finished_on"),
+        # Books stored before `creation` existed have none; one added again gets one.
+        creation=item.get("creation", ""),
     )
 
 

@@ -65,6 +65,12 @@ def new_book_id() -> str:
     return str(ULID())
 
 
+def new_creation() -> str:
+    """What tells one adding of a book from another: the add form carries the book's id, so a book
+    deleted and then added again from the same form has its old id, and starts at version 1 again."""
+    return str(ULID())
+
+
 _rank_lock = threading.Lock()
 _last_rank_ns = 0
 
@@ -153,6 +159,9 @@ class Book:
     version: int
     started_on: dt.date | None = None
     finished_on: dt.date | None = None
+    # New each time the book is added and never changed: (id, creation, version) names one state of
+    # one book for good, where (id, version) may come back after a delete (see `new_creation`).
+    creation: str = dataclasses.field(default_factory=new_creation)
 
     def moved_to(self, status: Status, today: dt.date, rank: str | None = None) -> Book:
         """The same book in another column, with the reading dates that arriving there implies

@@ -19,6 +19,7 @@ from bookapp.books.items import (
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
     OPTIONAL_DATES,
+    SET_ONCE,
     counts_from_item,
     decode_cursor,
     encode_cursor,
@@ -161,7 +162,7 @@ class BookRepository(Maintenance):
         BookNotFound when it is gone."""
         stored = dataclasses.replace(book, version=expected_version + 1)
         item = to_item(stored)
-        fields = {name: value for name, value in item.items() if name not in ("user_id", "book_id")}
+        fields = {name: value for name, value in item.items() if name not in SET_ONCE}
         removed = [name for name in OPTIONAL_DATES if name not in item]
         names = {f"#{name}": name for name in [*fields, *removed]}
         values = {f":{name}": value for name, value in fields.items()}

@@ -30,6 +30,21 @@ def snapshot(app):
         }
 
 
+def empty_deployment(tmp_path):
+    """Another deployment, with its users schema and books table and nothing in them."""
+    fresh = create_app(
+        TestingConfig,
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/fresh.sqlite3",
+            "BOOKS_TABLE": f"fresh-{uuid.uuid4().hex[:8]}",
+        },
+    )
+    runner = fresh.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(args=["create-books-table"]).exit_code == 0
+    return fresh
+
+
 def test_export_then_import_into_an_empty_deployment_restores_everything(app, make_user, books, tmp_path, dynalite):
     make_user("boss", is_admin=True)
     alice = make_user("alice")
@@ -56,16 +71,8 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
     assert PASSWORD not in export_file.read_text()
     assert exported["format"] == "bookapp-export"
 
-    fresh = create_app(
-        TestingConfig,
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/fresh.sqlite3",
-            "BOOKS_TABLE": f"fresh-{uuid.uuid4().hex[:8]}",
-        },
-    )
+    fresh = empty_deployment(tmp_path)
     runner = fresh.test_cli_runner()
-    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
-    assert runner.invoke(args=["create-books-table"]).exit_code == 0
     restored = runner.invoke(args=["import-data", str(export_file)])
     assert restored.exit_code == 0, restored.output
     assert "Restored 3 users and 26 books" in restored.output
@@ -74,3 +81,23 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
     Browser(fresh).login("alice")  # the same password opens the restored account
     again = runner.invoke(args=["import-data", str(export_file)])
     assert again.exit_code != 0 and "already has users" in again.output
+
+
+def test_an_export_from_before_books_had_a_creation_restores_each_with_a_new_one(app, make_user, books, tmp_path):
+    alice = make_user("alice")
+    for title in ("Dune", "Emma"):
+        books.add(alice.books_key, title, "Someone", Status.READING, dt.date(2026, 1, 1))
+    export_file = tmp_path / "export.json"
+    assert app.test_cli_runner().invoke(args=["export-data", str(export_file)]).exit_code == 0
+    exported = json.loads(export_file.read_text())
+    for book in exported["users"][0]["books"]:
+        del book["creation"]
+    export_file.write_text(json.dumps(exported))
+    fresh = empty_deployment(tmp_path)
+
+    restored = fresh.test_cli_runner().invoke(args=["import-data", str(export_file)])
+
+    assert restored.exit_code == 0, restored.output
+    with fresh.app_context():
+        creations = [book.creation for book in get_book_repository().all_for_user(alice.books_key)]
+    assert len(creations) == 2 and all(creations) and len(set(creations)) == 2

@@ -6,8 +6,10 @@ docs/architecture.md ("Caches") has the whole picture.
 A kept page is right while its key is: `board_page_key` holds everything the page shows that can
 change, and `BOARD_PAGE_INPUTS` says, for each name the board's templates read, why a kept page
 stays right for it (a test parses the templates and fails on a name or a `current_user` attribute
-that is not accounted for). A card's key is its book's id and `version`, which every change to the
-book counts up; `CARD_INPUTS` does the same for the card's templates.
+that is not accounted for). A card's key is its book's id, `creation` and `version`: every change
+to the book counts the version up, and a book deleted and added again under its id (from the same add
+form) starts at version 1 again, but with a new creation. `CARD_INPUTS` does the same for the card's
+templates.
 
 The reader's books revision is counted up by `count_books_changes`, which the app factory wires to
 the book repository, so every write, whoever makes it, is heard.
@@ -63,7 +65,7 @@ BOARD_REQUEST_ATTRIBUTES = ("blueprint",)
 # Every name a card's templates read, and why a kept card is still right for it. Nothing relative to
 # today and no asset URL: neither is captured by the book's version.
 CARD_INPUTS = {
-    "book": "in the key: the book's id and version",
+    "book": "in the key: the book's id, creation and version",
     "csrf_token": "a hole filled per response",
     "url_for": "the app's URL map, fixed while the process runs",
     "Status": "a constant",
@@ -81,10 +83,16 @@ def board_page_key(user: User) -> tuple[Hashable, ...]:
 
 
 def card_key(user: User, book: Book) -> tuple[Hashable, ...]:
-    """A card's cache key. The reader's session token is in it too: a restore into a fresh database
-    makes new tokens, and may reuse ids and versions; and so is their board generation, which
-    `flask recount-books` counts up after a write made outside the app."""
-    return ("card", user.session_token, user.board_generation, book.book_id, book.version)
+    """A card's cache key: the book as of one change (id, creation, version; a deleted book added
+    again keeps its id and restarts its version, but not its creation). The reader's session token
+    is in it too: a restore into a fresh database makes new tokens, and may reuse ids and versions;
+    and so is their board generation, which `flask recount-books` counts up after a write made
+    outside the app."""
+    return ("card", user.session_token, user.board_generation, book.book_id, book.creation, book.version)
+
+
+def _card_owner(book: Book) -> tuple[Hashable, ...]:
+    return ("card", book.user_id, book.book_id)
 
 
 def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
@@ -117,10 +125,16 @@ def cached_card(book: Book, render_card: Callable[[Book], Markup]) -> Markup:
     card = None if _hard_reload() else cache.get(key)
     if card is None:
         html = render_card(book)  # Markup: the macro escapes what it interpolates
-        cache.put(key, Page.with_holes(str(html), {CSRF_HOLE: token}), owner=("card", book.user_id, book.book_id))
+        cache.put(key, Page.with_holes(str(html), {CSRF_HOLE: token}), owner=_card_owner(book))
         return html
     # That same escaped output, kept, with this response's token (made by Flask-WTF) put back in.
     return Markup(card.fill({CSRF_HOLE: token}).decode())  # noqa: S704  # nosec B704
+
+
+def forget_cards(book: Book) -> None:
+    """Drop a deleted book's card from this process's cache: no key asks for it again (another
+    process keeps its copy until age or memory drops it; a book added again has a new creation)."""
+    current_app.extensions["page_cache"].forget(_card_owner(book))
 
 
 def count_books_changes(app: Flask) -> Callable[[str], None]:
