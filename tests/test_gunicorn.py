@@ -25,6 +25,7 @@ class Client:
         self.base_url = base_url
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.csrf_token = ""
+        self.headers = {}  # the last response's
 
     def request(self, path: str, form: dict | None = None, headers: dict | None = None):
         data = urllib.parse.urlencode(form).encode() if form is not None else None
@@ -32,9 +33,9 @@ class Client:
         try:
             with self.opener.open(request, timeout=10) as response:
                 body = response.read().decode()
-                status = response.status
+                status, self.headers = response.status, response.headers
         except urllib.error.HTTPError as error:
-            body, status = error.read().decode(), error.code
+            body, status, self.headers = error.read().decode(), error.code, error.headers
         token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', body)
         if token:
             self.csrf_token = token.group(1)
@@ -74,6 +75,7 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             "/login", {"csrf_token": client.csrf_token, "username": "smoke", "password": ADMIN_PASSWORD}
         )
         assert status == 200 and "Signed in as <strong>smoke</strong>" in board
+        assert client.headers["Cache-Control"] == "no-store"  # a signed-in page: no browser or proxy keeps it
         assets = re.findall(r'<(?:link|script)\b[^>]*\b(?:href|src)="(/static/[^"]+)"', board)
         assert len(assets) == 8
         for asset in assets:  # WhiteNoise, in front of the app: hashed names, gzipped, kept a year

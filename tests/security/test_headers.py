@@ -165,6 +165,9 @@ def protection_header_problems(response) -> list[str]:
         "X-Content-Type-Options is not nosniff": response.headers.get("X-Content-Type-Options") == "nosniff",
         "no Referrer-Policy": bool(response.headers.get("Referrer-Policy")),
         "Vary lacks HX-Request": static_file or "hx-request" in vary,
+        # Every page depends on the session (tests/security/test_cache_control.py checks every route).
+        "a page without Cache-Control: no-store": static_file
+        or "no-store" in response.headers.get("Cache-Control", "").lower(),
         "compressed without Vary: Accept-Encoding": "Content-Encoding" not in response.headers
         or "accept-encoding" in vary,
     }
