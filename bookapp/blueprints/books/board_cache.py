@@ -131,7 +131,7 @@ def cached_card(book: Book, render_card: Callable[[Book], Markup]) -> Markup:
     return Markup(card.fill({CSRF_HOLE: token}).decode())  # noqa: S704  # nosec B704
 
 
-def forget_cards(book: Book) -> None:
+def forget_card(book: Book) -> None:
     """Drop a deleted book's card from this process's cache: no key asks for it again (another
     process keeps its copy until age or memory drops it; a book added again has a new creation)."""
     current_app.extensions["page_cache"].forget(_card_owner(book))

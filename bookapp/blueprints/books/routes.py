@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound
 
 from bookapp.blueprints.books import bp
-from bookapp.blueprints.books.board_cache import cached_card, forget_cards, serve_board
+from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
 from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
 from bookapp.books.model import MoveOutcome
@@ -241,7 +241,7 @@ def delete(book_id: str):
     books = get_book_repository()
     # The delete itself is the ownership check: it is keyed by (reader, id) and returns the book.
     book = books.delete(current_user.books_key, book_id)
-    forget_cards(book)
+    forget_card(book)
     flash(f"Deleted “{book.title}”.", "success")
     if request.htmx:
         counts = books.counts(current_user.books_key)
