@@ -4,7 +4,8 @@ The board keeps its pages and its cards here (blueprints/books/board_cache.py).
 
 Whether a page is still right is decided by its key, not by its age: the caller puts in the key
 whatever the page shows that can change (the board's key holds the reader's `books_revision`, which
-every change to their books counts up in the shared users database; a card's, the book's `version`).
+every change to their books counts up in the shared users database; a card's, the book's `creation`
+and `version`).
 `max_age` only bounds how long a page can outlive a change that was made without counting up (a
 write that succeeded while the users database failed).
 
