@@ -9,7 +9,18 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import benchmark, books, cli, errors, health, page_cache, request_log, response_headers, static_files
+from bookapp import (
+    benchmark,
+    books,
+    cli,
+    errors,
+    health,
+    page_cache,
+    redirects,
+    request_log,
+    response_headers,
+    static_files,
+)
 from bookapp.blueprints.books.board_cache import count_books_changes
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -39,6 +50,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     cli.init_app(app)
     health.init_app(app)
     response_headers.init_app(app)
+    redirects.init_app(app)
     if app.config["PROXY_X_FOR"] or app.config["PROXY_X_PROTO"]:
         # Behind trusted proxies only: each hop that adds X-Forwarded-* must be counted, or clients
         # could claim any address.
