@@ -15,6 +15,7 @@ from bookapp import (
     cli,
     errors,
     health,
+    hosts,
     page_cache,
     redirects,
     request_log,
@@ -32,9 +33,11 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    request_log.configure_logging(app)  # before finalize, which may warn about the configuration
     config_class.finalize(app.config, app.instance_path)
 
     request_log.init_app(app)  # first, so its timer starts before any other hook can refuse a request
+    hosts.init_app(app)  # next: a request for another site is refused before anything else reads it
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)

@@ -151,7 +151,10 @@ class Browser:
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.token())
-        return self.client.post(url, data=data, headers=self._headers(htmx), **self.site, **kwargs)
+        headers = self._headers(htmx)
+        if self.site:  # over HTTPS, Flask-WTF wants the Referer a browser sends from the site's own page
+            headers["Referer"] = self.site["base_url"].rstrip("/") + "/"
+        return self.client.post(url, data=data, headers=headers, **self.site, **kwargs)
 
     def token(self) -> str:
         if self.csrf_token is None:
