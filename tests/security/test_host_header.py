@@ -7,14 +7,18 @@ made for every route of the URL map, so a route added later is covered too.
 
 from __future__ import annotations
 
+import http.client
 import logging
+from urllib.parse import urlsplit
 
 import pytest
 
 from bookapp import create_app
 from bookapp.config import DevelopmentConfig, ProductionConfig, TestingConfig
+from local_services import free_port, production_environment, start_gunicorn, stop, wait_for_port
 from tests.conftest import PASSWORD, Browser
 from tests.security.test_route_discovery import RULES, build
+from tests.test_gunicorn import Client
 
 FOREIGN = "evil.example"
 OURS = "books.example.com"
@@ -209,3 +213,50 @@ def test_no_host_warning_where_hosts_are_named_or_outside_production(
 ):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 64)
     assert start_up_warnings(caplog, config_class, tmp_path, **settings) == []
+
+
+# -- under gunicorn, configured from the environment as an operator does -----------------------------
+
+
+def raw_get(port: int, path: str, host: str) -> http.client.HTTPResponse:
+    """GET `path` byte for byte (a leading "//" included) with this Host header."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers={"Host": host})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def test_under_gunicorn_allowed_hosts_come_from_the_environment(app, database_url, dynalite, make_user, tmp_path):
+    make_user("alice")
+    port = free_port()
+    environment = production_environment(
+        database_url=database_url,
+        books_table=app.config["BOOKS_TABLE"],
+        dynalite_port=urlsplit(dynalite).port,
+        app_port=port,
+    )
+    environment.update(ALLOWED_HOSTS=" Books.Example.com , .example.org,127.0.0.1", GUNICORN_WORKERS="1")
+    gunicorn = start_gunicorn(environment, tmp_path / "gunicorn.log")
+    try:
+        wait_for_port(port, timeout=30)
+
+        for host in (OURS, f"{OURS}:443", "reading.example.org"):
+            response = raw_get(port, "/admin//users", host)
+            assert (response.status, response.getheader("Location")) == (308, "/admin/users"), host
+        refused = raw_get(port, "/admin", FOREIGN)
+        assert (refused.status, refused.getheader("Location")) == (400, None)
+        assert raw_get(port, "/healthz", "172.31.5.9:80").status == 200
+
+        # The outside scan's request: signed in, to the board, instead of a 500.
+        client = Client(f"http://127.0.0.1:{port}")
+        client.request("/login")
+        form = {"csrf_token": client.csrf_token, "username": "alice", "password": PASSWORD}
+        status, board = client.request("/login?next=/%0d%0aX-Injected:%201", form)
+        assert status == 200 and "Signed in as <strong>alice</strong>" in board
+    finally:
+        stop(gunicorn)
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert f"host not allowed host='{FOREIGN}' GET /admin" in log
+    assert "ALLOWED_HOSTS is not set" not in log
