@@ -9,11 +9,14 @@ route added later is covered too.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 
+from bookapp.books import Status
+from bookapp.users import repository as users
 from tests.conftest import PASSWORD, Browser
 from tests.security.test_route_discovery import RULES, send
 
@@ -145,3 +148,28 @@ def test_no_request_value_breaks_a_header_on_any_route(app, make_user, method, r
             response = send(visitor, method, url, {"next": value}, htmx=htmx)
             assert response.status_code < 500, f"{name}: {method} {url!r}: {text(response)[:300]}"
             assert header_problems(response) == [], f"{name}: {method} {url!r}"
+
+
+# -- htmx headers built from book ids ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES.values(), ids=HOSTILE_VALUES.keys())
+def test_htmx_headers_name_only_the_stored_book_id(app, reader, books, value):
+    """The add form's hidden `book_id` is the client's: a hostile one is replaced by a fresh id, and
+    the focus instructions in HX-Trigger-After-Settle (JSON) name only that id, whatever follows."""
+    added = reader.post("/books", {"title": "Dune", "author": "Frank Herbert", "status": "reading", "book_id": value})
+    assert added.status_code == 303 and header_problems(added) == []
+    with app.app_context():
+        key = users.find_by_username("alice").books_key
+    (book,) = books.list_column(key, Status.READING, 5).books
+    assert re.fullmatch(r"[0-9A-Z]{26}", book.book_id)
+
+    answers = [
+        reader.post(f"/books/{book.book_id}/move", {"status": "finished", "version": "1"}, htmx=True),
+        reader.post(f"/books/{book.book_id}/reorder", {"direction": "up", "version": "2"}, htmx=True),
+        reader.post(f"/books/{book.book_id}/delete", {"confirm": "yes"}, htmx=True),
+    ]
+    for answer in answers:
+        assert answer.status_code == 200 and header_problems(answer) == []
+        (selector,) = json.loads(answer.headers["HX-Trigger-After-Settle"]).values()
+        assert selector.startswith(f"#book-{book.book_id}")
