@@ -9,7 +9,19 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bookapp import benchmark, books, cli, errors, health, page_cache, request_log, response_headers, static_files
+from bookapp import (
+    benchmark,
+    books,
+    cli,
+    errors,
+    health,
+    hosts,
+    page_cache,
+    redirects,
+    request_log,
+    response_headers,
+    static_files,
+)
 from bookapp.blueprints.books.board_cache import count_books_changes
 from bookapp.config import Config
 from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
@@ -21,9 +33,11 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     if overrides:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    request_log.configure_logging(app)  # before finalize, which may warn about the configuration
     config_class.finalize(app.config, app.instance_path)
 
     request_log.init_app(app)  # first, so its timer starts before any other hook can refuse a request
+    hosts.init_app(app)  # next: a request for another site is refused before anything else reads it
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -39,6 +53,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     cli.init_app(app)
     health.init_app(app)
     response_headers.init_app(app)
+    redirects.init_app(app)
     if app.config["PROXY_X_FOR"] or app.config["PROXY_X_PROTO"]:
         # Behind trusted proxies only: each hop that adds X-Forwarded-* must be counted, or clients
         # could claim any address.

@@ -7,11 +7,14 @@ development server in production); tests pass their own mapping on top.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(RuntimeError):
@@ -55,6 +58,9 @@ class Config:
     # Elastic Beanstalk (load balancer + nginx): 2 and 1; a single nginx: 1 and 1.
     PROXY_X_FOR = int(os.environ.get("PROXY_X_FOR", "0"))
     PROXY_X_PROTO = int(os.environ.get("PROXY_X_PROTO", "0"))
+    # The host names the app answers to (hosts.py), separated by commas: "books.example.com" or
+    # ".example.com" for every subdomain. Empty: any host (production says so at start-up).
+    ALLOWED_HOSTS = [name.strip().lower() for name in os.environ.get("ALLOWED_HOSTS", "").split(",") if name.strip()]
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Sign-in attempts per client address (Flask-Limiter syntax). Generous enough for a classroom
     # behind one address; the per-account lock (users/accounts.py) stops guessing at one account.
@@ -114,6 +120,14 @@ class ProductionConfig(Config):
                 "SECRET_KEY is missing or too weak. Set SECRET_KEY to a random value of at least "
                 '32 characters, e.g. python -c "import secrets; print(secrets.token_hex(32))". '
                 "For local development run scripts/run (BOOKAPP_CONFIG=development) instead."
+            )
+        if not config.get("ALLOWED_HOSTS"):
+            # Not refused: a first deploy (the load balancer's name not known yet) or a home server opened
+            # by its address must work. Redirects never name the Host, so any host gains nothing there.
+            log.warning(
+                "ALLOWED_HOSTS is not set: the app answers to any host name. Set it to the names browsers use, "
+                "e.g. ALLOWED_HOSTS=books.example.com,bookapp-prod.eu-west-1.elasticbeanstalk.com "
+                "(docs/operations.md#host-names)."
             )
 
 

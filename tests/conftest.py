@@ -137,24 +137,29 @@ class Browser:
     """A test client that acts like a signed-in reader's browser: forms carry the CSRF token,
     and `htmx=True` adds the headers htmx sends."""
 
-    def __init__(self, app):
+    def __init__(self, app, base_url: str | None = None):
         self.app = app
         self.client = app.test_client()
         self.csrf_token: str | None = None
+        # Another address than http://localhost (its Host header, e.g. https://books.example.com), if given.
+        self.site = {"base_url": base_url} if base_url else {}
 
     def get(self, url: str, htmx: bool = False, **kwargs):
-        return self.client.get(url, headers=self._headers(htmx), **kwargs)
+        return self.client.get(url, headers=self._headers(htmx), **self.site, **kwargs)
 
     def post(self, url: str, data: dict | None = None, htmx: bool = False, csrf: bool = True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.token())
-        return self.client.post(url, data=data, headers=self._headers(htmx), **kwargs)
+        headers = self._headers(htmx)
+        if self.site:  # over HTTPS, Flask-WTF wants the Referer a browser sends from the site's own page
+            headers["Referer"] = self.site["base_url"].rstrip("/") + "/"
+        return self.client.post(url, data=data, headers=headers, **self.site, **kwargs)
 
     def token(self) -> str:
         if self.csrf_token is None:
             for url in ("/login", "/account/password"):  # a signed-in reader is sent away from /login
-                match = CSRF_PATTERN.search(self.client.get(url).get_data(as_text=True))
+                match = CSRF_PATTERN.search(self.client.get(url, **self.site).get_data(as_text=True))
                 if match:
                     break
             assert match, "no CSRF token on the login or password page"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -14,6 +13,7 @@ from bookapp.blueprints.auth import bp
 from bookapp.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from bookapp.blueprints.auth.plain_http import secure_cookie_over_plain_http
 from bookapp.extensions import limiter, login_manager
+from bookapp.redirects import board_or
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, SignInRefused, change_password, sign_in, sign_out
 
@@ -29,15 +29,6 @@ def load_user(session_token: str):
     """The session cookie names the user's current session token, not their id: a token rotated at
     log-out, password change, disabling or deletion no longer finds anyone."""
     return users.find_by_session_token(session_token)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: `next` must never send a reader to another site."""
-    if target and "\\" not in target:  # browsers read a backslash as a slash: "/\evil" is "//evil"
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-            return target
-    return url_for("books.board")
 
 
 def _login_rate_limit() -> str:
@@ -85,7 +76,8 @@ def login():
     session.clear()
     login_user(user)
     log.info("sign-in succeeded user_id=%s ip=%s", user.id, request.remote_addr)
-    return redirect(_safe_next(request.args.get("next")), code=303)
+    # `next` must never send a reader to another site, nor break the redirect's header.
+    return redirect(board_or(request.args.get("next")), code=303)
 
 
 @bp.route("/logout", methods=["POST"])
