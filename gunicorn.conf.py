@@ -28,9 +28,30 @@ M_ARENA_MAX = -8
 
 
 def post_fork(server, worker):
+    _tune_malloc()
+    if worker.age == 1:  # the first worker of this start: the warning is said once, not once per worker
+        _warn_if_sign_in_limit_is_not_shared(server)
+
+
+def _tune_malloc():
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:
         return  # not glibc (musl, macOS): its own allocator, nothing to tune
     libc.mallopt(M_ARENA_MAX, 2)
     libc.mallopt(M_MMAP_THRESHOLD, 1024 * 1024)
+
+
+def _warn_if_sign_in_limit_is_not_shared(server):
+    """Only gunicorn knows how many workers there are, and only the app's configuration knows where the
+    sign-in limiter counts. Imported here, in a worker, which loads the app next anyway: importing the
+    app's package in the master would add about 75 MB to a process that serves nothing."""
+    from bookapp.config import ConfigError, config_from_environment, unshared_rate_limit_warning
+
+    try:
+        storage_uri = config_from_environment().RATELIMIT_STORAGE_URI
+    except ConfigError:
+        return  # the app refuses to start with the same error, and says so
+    warning = unshared_rate_limit_warning(storage_uri, server.cfg.workers)
+    if warning:
+        server.log.warning(warning)

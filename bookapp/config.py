@@ -140,6 +140,19 @@ class TestingConfig(Config):
     BOARD_CACHE_SETTLE_SECONDS = 0  # dynalite's index is consistent at once: keep every page, test every path
 
 
+def unshared_rate_limit_warning(storage_uri: str, processes: int) -> str | None:
+    """The warning for an operator whose sign-in limit is counted in each process's own memory while
+    several processes serve: every process counts alone, so `processes` times the limit gets through."""
+    if processes <= 1 or not storage_uri.startswith("memory://"):
+        return None
+    return (
+        f"RATELIMIT_STORAGE_URI is {storage_uri} with {processes} worker processes: each counts sign-in "
+        f"attempts on its own, so up to {processes} times LOGIN_RATE_LIMIT gets through. Point "
+        "RATELIMIT_STORAGE_URI at a store they share, e.g. redis://<ElastiCache endpoint>:6379 "
+        "(docs/operations.md)."
+    )
+
+
 CONFIGS: dict[str, type[Config]] = {
     "production": ProductionConfig,
     "development": DevelopmentConfig,

@@ -284,7 +284,7 @@ def test_show_more_pages_through_a_long_column(reader, books, alice_id):
 
 
 def test_show_more_refuses_a_tampered_cursor(reader):
-    assert reader.get("/columns/reading?after=eyJ1c2VyX2lkIjoiMiJ9").status_code == 404
+    assert reader.get("/columns/reading?after=eyJ1c2VyX2lkIjoiMiJ9").status_code == 400
     assert reader.get("/columns/shelf").status_code == 404
 
 

@@ -1,5 +1,6 @@
 """The DynamoDB repository against a real dynalite: keys, conditional writes, counts, pages."""
 
+import base64
 import dataclasses
 import datetime as dt
 
@@ -7,7 +8,7 @@ import pytest
 
 from bookapp.books import Book, BookChanged, BookNotFound, BookRepository, Status
 from bookapp.books.items import COLUMN_INDEX, encode_cursor
-from bookapp.books.model import MoveOutcome, new_book_id, new_column_rank
+from bookapp.books.model import MalformedCursor, MoveOutcome, new_book_id, new_column_rank
 from bookapp.books.service import Move, Place, load_board, move_book
 
 TODAY = dt.date(2026, 11, 27)
@@ -140,9 +141,17 @@ def test_a_cursor_cannot_page_into_another_readers_column(books):
         books.list_column("7", Status.NOT_STARTED, page_size=5, cursor=forged)
     with pytest.raises(BookNotFound):
         books.list_column("8", Status.READING, page_size=5, cursor=forged)  # other column
-    for garbage in ["", "not base64!", "e30=", "W10="]:
-        with pytest.raises(BookNotFound):
-            books.list_column("7", Status.NOT_STARTED, page_size=5, cursor=garbage or "x")
+
+
+def test_a_cursor_that_no_page_made_is_malformed(books):
+    add_books(books, "7", 3)
+
+    def nested(depth: int) -> str:
+        return base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).decode()
+
+    for garbage in ["x", "not base64!", "e30=", "W10=", nested(380), nested(1000), "e30=" * 1000]:
+        with pytest.raises(MalformedCursor):
+            books.list_column("7", Status.NOT_STARTED, page_size=5, cursor=garbage)
 
 
 def test_board_view_is_four_requests_and_never_a_scan(books):

@@ -12,6 +12,9 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import pytest
+
+from bookapp.config import unshared_rate_limit_warning
 from local_services import BIN, free_port, production_environment, start_gunicorn, stop, wait_for_port
 from tests.conftest import ROOT, start_dynalite
 
@@ -113,4 +116,26 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
     log = log_path.read_text()
     assert re.search(r"bookapp.requests: POST /books/[0-9A-Z]{26}/move 200 [\d.]+ms user=1 ip=127.0.0.1", log)
     assert "sign-in succeeded user_id=1" in log
+    # Two workers counting sign-ins in their own memory: said once per start, not once per worker.
+    assert log.count("RATELIMIT_STORAGE_URI is memory:// with 2 worker processes") == 1
     assert ADMIN_PASSWORD not in log and environment["SECRET_KEY"] not in log
+
+
+@pytest.mark.parametrize(
+    ("storage_uri", "workers", "warned"),
+    [
+        ("memory://", 2, True),
+        ("memory://", 4, True),
+        ("memory://", 1, False),
+        ("redis://my-cache.abc123.0001.use1.cache.amazonaws.com:6379/0", 2, False),
+        ("rediss://my-cache.abc123.use1.cache.amazonaws.com:6379", 4, False),
+        ("memcached://127.0.0.1:11211", 2, False),
+    ],
+)
+def test_start_up_warns_when_several_workers_count_sign_ins_apart(storage_uri, workers, warned):
+    warning = unshared_rate_limit_warning(storage_uri, workers)
+
+    assert (warning is not None) == warned
+    if warned:
+        assert f"{workers} worker processes" in warning and f"up to {workers} times LOGIN_RATE_LIMIT" in warning
+        assert "redis://" in warning and "docs/operations.md" in warning

@@ -17,7 +17,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from bookapp.books.model import Book, Status, is_valid_book_id
+from bookapp.books.model import Book, MalformedCursor, Status, is_valid_book_id
 
 COLUMN_INDEX = "by_column"
 COUNTS_SORT_KEY = "#counts"
@@ -26,6 +26,9 @@ OPTIONAL_DATES = ("started_on", "finished_on")
 # What identifies a book's item, and with it one adding of the book: never changed by an update.
 SET_ONCE = ("user_id", "book_id", "creation")
 _CURSOR_KEYS = {"user_id", "book_id", "user_status", "column_rank"}
+# Well above the longest cursor `encode_cursor` makes (about 450 characters with a 200-digit rank), and
+# short enough that nothing sent in its place costs much to decode.
+MAX_CURSOR_LENGTH = 1024
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -120,18 +123,22 @@ def encode_cursor(book: Book) -> str:
 
 
 def decode_cursor(cursor: str, user_id: str, status: Status) -> dict[str, str] | None:
-    """The ExclusiveStartKey a cursor stands for, or None when it is malformed or names another
-    reader's column: a reader cannot page into someone else's partition by editing the URL."""
+    """The ExclusiveStartKey a cursor stands for, or None when it names another reader's column: a
+    reader cannot page into someone else's partition by editing the URL. Raises MalformedCursor when
+    it is not a cursor `encode_cursor` could have made."""
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise MalformedCursor("too long")
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (binascii.Error, ValueError, UnicodeError):
-        return None
+    except (binascii.Error, ValueError, UnicodeError, RecursionError) as error:
+        # RecursionError: JSON nested deeper than the interpreter's stack allows ("[[[[...").
+        raise MalformedCursor(type(error).__name__) from None
     if not isinstance(key, dict) or set(key) != _CURSOR_KEYS:
-        return None
+        raise MalformedCursor("not a key")
     if not all(isinstance(value, str) for value in key.values()):
-        return None
-    if key["user_id"] != user_id or key["user_status"] != user_status(user_id, status):
-        return None
+        raise MalformedCursor("not a key")
     if not is_valid_book_id(key["book_id"]):
+        raise MalformedCursor("not a key")
+    if key["user_id"] != user_id or key["user_status"] != user_status(user_id, status):
         return None
     return key

@@ -41,6 +41,11 @@ class BookNotFound(LookupError):
     """No such book for this reader (it may exist for another reader: that is the same answer)."""
 
 
+class MalformedCursor(ValueError):
+    """A "Show more" cursor that no page of ours made (edited, cut short, or built to hurt): a bad
+    request, where a well-formed cursor for another reader's column is a book not found."""
+
+
 class BookChanged(Exception):
     """The book was changed by another request since the reader loaded it."""
 

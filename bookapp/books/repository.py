@@ -74,7 +74,8 @@ class BookRepository(Maintenance):
         return book
 
     def list_column(self, user_id: str, status: Status, page_size: int, cursor: str | None = None) -> ColumnPage:
-        """One page of one column, top of the column first. Raises BookNotFound for a bad cursor."""
+        """One page of one column, top of the column first. Raises MalformedCursor for a cursor that is
+        not one, and BookNotFound for one that names another reader's column."""
         query: dict[str, Any] = {
             "IndexName": COLUMN_INDEX,
             "KeyConditionExpression": Key("user_status").eq(user_status(user_id, status)),

@@ -23,7 +23,14 @@ def ping() -> None:
         db.session.rollback()
 
 
+# The id column is a 32-bit INTEGER in MySQL; a larger number from a URL is no account, and SQLite or
+# the driver would refuse it with an error rather than find nothing.
+LARGEST_USER_ID = 2**31 - 1
+
+
 def get_user(user_id: int) -> User | None:
+    if not 0 < user_id <= LARGEST_USER_ID:
+        return None
     return db.session.get(User, user_id)
 
 

@@ -19,6 +19,9 @@ from bookapp.users.accounts import AccountError, create_account, delete_account,
 log = logging.getLogger(__name__)
 
 USERS_PER_PAGE = 25
+# Far more pages than any list of accounts has, and far below where the page's OFFSET would overflow
+# the database's integer (an error, where a page past the end is simply empty).
+LAST_PAGE_NUMBER = 1_000_000
 
 
 @bp.before_request
@@ -37,6 +40,15 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
+def _page_number(value: str) -> int:
+    """A page number from the URL. Anything else (not a whole number, below 1, or beyond any list)
+    raises ValueError, which `request.args.get(..., type=)` turns into the first page."""
+    page = int(value)
+    if not 1 <= page <= LAST_PAGE_NUMBER:
+        raise ValueError(f"no page {page}")
+    return page
+
+
 @bp.get("/")
 def index():
     return redirect(url_for("admin.list_users"))
@@ -45,8 +57,8 @@ def index():
 @bp.get("/users")
 def list_users():
     """All accounts, a page at a time."""
-    page = request.args.get("page", 1, type=int)
-    pagination = users.list_users(page=max(page, 1), per_page=USERS_PER_PAGE)
+    page = request.args.get("page", 1, type=_page_number)
+    pagination = users.list_users(page=page, per_page=USERS_PER_PAGE)
     return render_template("admin/users.html", pagination=pagination)
 
 

@@ -11,13 +11,13 @@ import json
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import BadRequest, NotFound
 
 from bookapp.blueprints.books import bp
 from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
 from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
-from bookapp.books.model import MoveOutcome
+from bookapp.books.model import MalformedCursor, MoveOutcome
 from bookapp.books.service import edit_book, load_board, move_book, nudge_book
 from bookapp.errors import render_error
 
@@ -89,6 +89,12 @@ def _focus_after_swap(response, selector: str):
 def book_not_found(error: BookNotFound):
     """Not this reader's book (or no longer there), whatever the route."""
     return render_error(NotFound.code)
+
+
+@bp.errorhandler(MalformedCursor)
+def malformed_cursor(error: MalformedCursor):
+    """A "Show more" link that no page of ours made: edited by hand, cut short, or forged."""
+    return render_error(BadRequest.code)
 
 
 @bp.errorhandler(BookChanged)
