@@ -5,6 +5,7 @@ Never the query string, form data, cookies or headers: those can carry passwords
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -13,13 +14,26 @@ from flask_login import current_user
 
 log = logging.getLogger("bookapp.requests")
 
+# C0 and C1 control characters, CR and LF among them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class OneLineFormatter(logging.Formatter):
+    """Every message is one line: control characters that came with a request (a path holding
+    %0d%0a, a Host header) are written as \\xNN, so no request can forge a log line. A traceback
+    (`log.exception`) still follows on lines of its own."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802  (logging's name)
+        record.message = _CONTROL_CHARACTERS.sub(lambda match: f"\\x{ord(match.group()):02x}", record.message)
+        return super().formatMessage(record)
+
 
 def configure_logging(app: Flask) -> None:
     """Send the app's log lines to stdout (gunicorn and Elastic Beanstalk collect it)."""
     package_logger = logging.getLogger("bookapp")
     if not package_logger.handlers:
         handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         package_logger.addHandler(handler)
     package_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 

@@ -54,3 +54,14 @@ def test_a_forced_exception_gives_the_friendly_500_page_without_internals(app, m
     for leak in ("hunter2", "RuntimeError", "Traceback", "explode", ".py"):
         assert leak not in page
     assert any("Unhandled error on GET /explode-for-test" in r.getMessage() for r in caplog.records)
+
+
+def test_a_request_cannot_forge_a_log_line(app, caplog):
+    """A path carrying CR/LF (sent as %0d%0a) is written escaped, on its own one line."""
+    forged = "2026-11-30 08:00:00,000 INFO bookapp.requests: GET /admin/users 200 1.0ms user=1 ip=10.0.0.1"
+    with caplog.at_level(logging.INFO, logger="bookapp"):
+        app.test_client().get("/books%0d%0a" + forged.replace(" ", "%20"))
+    formatter = logging.getLogger("bookapp").handlers[0].formatter
+    (line,) = [formatter.format(record) for record in caplog.records if record.name == "bookapp.requests"]
+    assert "\n" not in line and "\r" not in line
+    assert "/books\\x0d\\x0a2026-11-30" in line
