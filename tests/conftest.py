@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
@@ -22,7 +23,7 @@ from sqlalchemy.engine import make_url
 import local_services
 from bookapp import create_app
 from bookapp.books import get_book_repository
-from bookapp.config import TestingConfig
+from bookapp.config import Config, TestingConfig
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users.accounts import create_account
@@ -45,6 +46,14 @@ def start_dynalite(port: int, path: Path | None = None) -> subprocess.Popen:
     except local_services.ServiceDidNotStart as error:
         # A missing service is a failure, never a skip: scripts/test installs it.
         pytest.fail(str(error), pytrace=False)
+
+
+def start_up_warnings(caplog, logger: str, config_class: type[Config], tmp_path: Path, **settings) -> list[str]:
+    """The warnings `logger` logs while an app of `config_class` (with `settings`) is created."""
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger=logger):
+        create_app(config_class, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/users.db", **settings})
+    return [record.getMessage() for record in caplog.records if record.name == logger]
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 
 from bookapp import create_app
 from bookapp.config import DevelopmentConfig, ProductionConfig, TestingConfig
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, start_up_warnings
 
 NOTICE = 'role="alert" id="plain-http-notice"'
 EXPIRED_FORM = "Your form expired or was sent from elsewhere."
@@ -72,16 +72,9 @@ def test_without_secure_cookies_plain_http_signs_in(browser, make_user):
     assert browser.post("/login", {"username": "alice", "password": PASSWORD}).status_code == 303
 
 
-def start_up_warnings(caplog, config_class, tmp_path, **settings) -> list[str]:
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger=WARNING_LOGGER):
-        create_app(config_class, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/users.db", **settings})
-    return [record.getMessage() for record in caplog.records if record.name == WARNING_LOGGER]
-
-
 def test_production_served_directly_warns_once_at_start_up(caplog, tmp_path, monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 64)
-    (warning,) = start_up_warnings(caplog, ProductionConfig, tmp_path)
+    (warning,) = start_up_warnings(caplog, WARNING_LOGGER, ProductionConfig, tmp_path)
     assert "\n" not in warning
     assert "over plain HTTP" in warning and "PROXY_X_PROTO" in warning and "SESSION_COOKIE_SECURE=0" in warning
 
@@ -101,4 +94,4 @@ def test_production_served_directly_warns_once_at_start_up(caplog, tmp_path, mon
 )
 def test_no_start_up_warning_where_browsers_keep_the_cookie(caplog, tmp_path, monkeypatch, config_class, settings):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 64)
-    assert start_up_warnings(caplog, config_class, tmp_path, **settings) == []
+    assert start_up_warnings(caplog, WARNING_LOGGER, config_class, tmp_path, **settings) == []

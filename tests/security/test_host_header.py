@@ -16,7 +16,7 @@ import pytest
 from bookapp import create_app
 from bookapp.config import DevelopmentConfig, ProductionConfig, TestingConfig
 from local_services import free_port, production_environment, start_gunicorn, stop, wait_for_port
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, start_up_warnings
 from tests.security.test_route_discovery import RULES, build
 from tests.test_gunicorn import Client
 
@@ -187,16 +187,9 @@ def test_the_health_check_answers_the_load_balancer_whatever_the_host(production
 WARNING_LOGGER = "bookapp.config"
 
 
-def start_up_warnings(caplog, config_class, tmp_path, **settings) -> list[str]:
-    caplog.clear()
-    with caplog.at_level(logging.WARNING, logger=WARNING_LOGGER):
-        create_app(config_class, {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/users.db", **settings})
-    return [record.getMessage() for record in caplog.records if record.name == WARNING_LOGGER]
-
-
 def test_production_without_allowed_hosts_says_so_at_start_up(caplog, tmp_path, monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 64)
-    (warning,) = start_up_warnings(caplog, ProductionConfig, tmp_path)
+    (warning,) = start_up_warnings(caplog, WARNING_LOGGER, ProductionConfig, tmp_path)
     assert "ALLOWED_HOSTS is not set" in warning and "any host name" in warning and "\n" not in warning
 
 
@@ -212,7 +205,7 @@ def test_no_host_warning_where_hosts_are_named_or_outside_production(
     caplog, tmp_path, monkeypatch, config_class, settings
 ):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "k" * 64)
-    assert start_up_warnings(caplog, config_class, tmp_path, **settings) == []
+    assert start_up_warnings(caplog, WARNING_LOGGER, config_class, tmp_path, **settings) == []
 
 
 # -- under gunicorn, configured from the environment as an operator does -----------------------------
