@@ -29,8 +29,7 @@ def healthz():
     healthy = all(state == "ok" for state in checks.values())
     response = jsonify(status="ok" if healthy else "unavailable", checks=checks)
     response.status_code = 200 if healthy else 503
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return response  # Cache-Control: no-store, as on every response of the app (response_headers.py)
 
 
 def init_app(app: Flask) -> None:

@@ -143,6 +143,18 @@ def asset_url(name: str) -> str:
     return url_for("static", filename=targets[name])
 
 
+def assets_version() -> int:
+    """What pages link to, as one value that changes when any hashed name does (the board page
+    cache keys on it); computed when the names are, not per page."""
+    return current_app.extensions["static_files_version"]
+
+
+def _link_to(app: Flask, targets: dict[str, str]) -> dict[str, str]:
+    app.extensions["static_files"] = targets
+    app.extensions["static_files_version"] = hash(frozenset(targets.items()))
+    return targets
+
+
 def init_app(app: Flask) -> None:
     """Build the hashed copies, and serve static files with WhiteNoise in front of the app.
 
@@ -150,7 +162,7 @@ def init_app(app: Flask) -> None:
     if app.config["STATIC_FOLDER"]:
         app.static_folder = app.config["STATIC_FOLDER"]
     folder = Path(app.static_folder)
-    targets = app.extensions["static_files"] = link_targets(folder)
+    targets = _link_to(app, link_targets(folder))
     app.add_template_global(asset_url)
 
     prefix = f"{app.static_url_path}/"
@@ -179,7 +191,7 @@ def init_app(app: Flask) -> None:
 
         @app.before_request
         def rebuild_static_files() -> None:
-            app.extensions["static_files"] = link_targets(folder)
+            _link_to(app, link_targets(folder))
 
     else:
         # Exactly the originals and their hashed copies, each with its .gz when there is one. Not a scan

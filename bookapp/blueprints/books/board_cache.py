@@ -31,6 +31,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from bookapp import static_files
 from bookapp.blueprints.books.forms import AddBookForm
 from bookapp.books import Book
 from bookapp.books.model import new_book_id
@@ -78,7 +79,7 @@ def board_page_key(user: User) -> tuple[Hashable, ...]:
         "board",
         *(getattr(user, attribute) for attribute in BOARD_USER_ATTRIBUTES),
         user.books_revision,
-        frozenset(current_app.extensions["static_files"].items()),
+        static_files.assets_version(),
     )
 
 
