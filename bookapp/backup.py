@@ -70,7 +70,6 @@ def import_data(data: dict[str, Any], books: BookRepository) -> tuple[int, int]:
             created_at=_datetime(record["created_at"]),
             last_sign_in_at=_datetime(record["last_sign_in_at"]),
             session_token=new_session_token(),  # sessions from before the export do not carry over
-            failed_sign_ins=0,
         )
         db.session.add(user)
         for book in record["books"]:

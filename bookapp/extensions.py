@@ -1,13 +1,14 @@
 """Flask extensions, created once and bound to the app in `create_app`."""
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
 from sqlalchemy.orm import DeclarativeBase
+
+from bookapp.client_address import request_client
 
 
 class Base(DeclarativeBase):
@@ -19,6 +20,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
-# Per client address (after ProxyFix); storage from RATELIMIT_STORAGE_URI (memory:// by default,
-# redis:// or memcached:// when several processes or instances must share the counts).
-limiter = Limiter(key_func=get_remote_address)
+# Per client (its address after ProxyFix; an IPv6 client's /64); storage from RATELIMIT_STORAGE_URI
+# (memory:// by default, redis:// or memcached:// when several processes or instances must share the
+# counts).
+limiter = Limiter(key_func=request_client)

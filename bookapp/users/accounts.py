@@ -7,7 +7,8 @@ import math
 import re
 
 from bookapp.books import BookRepository
-from bookapp.users import repository
+from bookapp.users import brakes, repository
+from bookapp.users.brakes import SignInAttempt
 from bookapp.users.models import User, utcnow
 from bookapp.users.passwords import burn_verification_time, hash_password, needs_rehash, password_problem
 from bookapp.users.repository import UsernameTaken
@@ -50,32 +51,37 @@ def create_account(raw_username: str, password: str, is_admin: bool) -> User:
         raise taken from None
 
 
-# Brute-force brake per account: the 10th failed sign-in in a row locks sign-in for 15 minutes, so an
-# account sees at most 10 failures per 15 minutes (40 an hour), across every app process.
-LOCK_AFTER_FAILURES = 10
-LOCK_DURATION = dt.timedelta(minutes=15)
 WRONG_CREDENTIALS = "That username and password do not match an account. Check both and try again."
+
+
+def locked_out_message(until: dt.datetime) -> str:
+    """The same for a username with an account and one without (`brakes.py`)."""
+    minutes = max(1, math.ceil((until - utcnow()).total_seconds() / 60))
+    return (
+        f"Too many failed sign-ins with this username from here. Try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}, or ask your group’s admin to reset your password."
+    )
 
 
 class SignInRefused(Exception):
     """Sign-in did not happen; the message is fit to show (it never says which part was wrong)."""
 
 
-def sign_in(raw_username: str, password: str) -> User:
-    """The account these credentials open, or SignInRefused."""
-    user = repository.find_by_username(normalize_username(raw_username))
+def sign_in(attempt: SignInAttempt, password: str) -> User:
+    """The account these credentials open, or SignInRefused. A locked attempt is refused before any
+    password is checked, whether or not the username has an account: the same answer, in the same
+    time."""
+    if until := brakes.locked_until(attempt):
+        raise SignInRefused(locked_out_message(until))
+    user = repository.find_by_username(attempt.username)
     if user is None:
         burn_verification_time()
+        brakes.count_failure(attempt)
         raise SignInRefused(WRONG_CREDENTIALS)
-    now = utcnow()
-    if user.sign_in_locked_until and user.sign_in_locked_until > now:
-        minutes = math.ceil((user.sign_in_locked_until - now).total_seconds() / 60)
-        raise SignInRefused(
-            f"Too many failed sign-ins for this account. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
-        )
     if not user.check_password(password):
-        repository.record_failed_sign_in(user.id, LOCK_AFTER_FAILURES, now + LOCK_DURATION)
+        brakes.count_failure(attempt)
         raise SignInRefused(WRONG_CREDENTIALS)
+    brakes.count_success(attempt)
     if user.is_disabled:
         raise SignInRefused("This account is disabled. Ask your group’s admin.")
     repository.record_sign_in(user, hash_password(password) if needs_rehash(user.password_hash) else None)

@@ -35,10 +35,6 @@ class User(UserMixin, db.Model):
     # signs out every session of this user at their next request, server-side.
     session_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=new_session_token)
     is_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Failed sign-ins since the last success, and until when sign-in is refused (brute-force brake).
-    # Kept here, not in a process, so every app process and instance sees the same count.
-    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
-    sign_in_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     # Counted up, with the time, by every write to this reader's books (the book repository's change
     # hook, wired by the app factory): the key of their board page in every process's page cache, so
     # a change made through one process or instance is seen by all (blueprints/books/board_cache.py).
@@ -73,3 +69,18 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username!r}>"
+
+
+class SignInBrake(db.Model):
+    """Failed sign-ins counted under one key (a username with a client, a username with a device
+    cookie, or a username alone: `users/brakes.py`), and until when that key refuses sign-in.
+    Kept in SQL, not in a process, so every app process and instance counts together. Keys exist for
+    usernames that have no account too: the answers must not tell the two apart."""
+
+    __tablename__ = "sign_in_brakes"
+
+    # SHA-256 of what the key counts: a fixed width whatever a client typed as a username.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    counting_since: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import case, delete, func, select, text, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bookapp.extensions import db
-from bookapp.users.models import User, utcnow
+from bookapp.users.models import SignInBrake, User, utcnow
 
 
 class UsernameTaken(ValueError):
@@ -100,28 +102,77 @@ def add_user(username: str, password: str, is_admin: bool) -> User:
 
 
 def record_sign_in(user: User, new_password_hash: str | None = None) -> None:
-    """A successful sign-in: clear the failure count, and store a re-made hash if there is one."""
+    """A successful sign-in, and a re-made hash to store if there is one."""
     user.last_sign_in_at = utcnow()
-    user.failed_sign_ins = 0
-    user.sign_in_locked_until = None
     if new_password_hash:
         user.password_hash = new_password_hash
     db.session.commit()
 
 
-def record_failed_sign_in(user_id: int, lock_after: int, lock_until: dt.datetime) -> None:
-    """Count a failed sign-in; the `lock_after`-th in a row locks sign-in until `lock_until` and
-    starts the count again. One UPDATE computed by the database, so failures counted by several
-    processes at once are all counted."""
-    reaches_limit = User.failed_sign_ins + 1 >= lock_after
+def brakes_locked_until(keys: list[str], now: dt.datetime) -> dt.datetime | None:
+    """The latest time until which one of these brake keys refuses sign-in, if one still does."""
+    latest = db.session.scalar(
+        select(func.max(SignInBrake.locked_until)).where(SignInBrake.key.in_(keys), SignInBrake.locked_until > now)
+    )
+    db.session.rollback()  # end the read: the next statement must see other processes' counts
+    return latest
+
+
+def count_brake_failure(
+    key: str, *, lock_after: int, counting_for: dt.timedelta, lock_for: dt.timedelta, now: dt.datetime
+) -> bool:
+    """Count one failed sign-in under `key`; True if this failure locked it. A count older than
+    `counting_for` starts again at this failure; the `lock_after`-th failure locks the key for
+    `lock_for` and starts the count again.
+    Each step is one statement computed by the database, in one transaction: failures counted by
+    several processes at once are all counted. (No SET expression reads a column the same statement
+    writes before it: MySQL evaluates SET from left to right with the new values.) The first failure
+    inserts the key and later ones count on it in the same statement, so two processes counting a new
+    key at once neither collide nor deadlock."""
+    stale = SignInBrake.counting_since < now - counting_for
     db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .ordered_values(
-            (User.sign_in_locked_until, case((reaches_limit, lock_until), else_=User.sign_in_locked_until)),
-            (User.failed_sign_ins, case((reaches_limit, 0), else_=User.failed_sign_ins + 1)),
+        _insert_or_update(
+            SignInBrake,
+            {"key": key, "failures": 1, "counting_since": now},
+            key_column="key",
+            on_existing={
+                "failures": case((stale, 1), else_=SignInBrake.failures + 1),
+                "counting_since": case((stale, now), else_=SignInBrake.counting_since),
+            },
         )
+    )
+    locked = db.session.execute(
+        update(SignInBrake)
+        .where(SignInBrake.key == key, SignInBrake.failures >= lock_after)
+        .values(locked_until=now + lock_for, failures=0, counting_since=now)
         .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return locked.rowcount > 0
+
+
+def _insert_or_update(model, row: dict, *, key_column: str, on_existing: dict):
+    """INSERT `row`, or where its key exists apply `on_existing` to that row, in one statement
+    (MySQL/MariaDB's ON DUPLICATE KEY UPDATE, SQLite's ON CONFLICT DO UPDATE)."""
+    if db.session.get_bind().dialect.name == "mysql":
+        return mysql_insert(model).values(**row).on_duplicate_key_update(**on_existing)
+    return sqlite_insert(model).values(**row).on_conflict_do_update(index_elements=[key_column], set_=on_existing)
+
+
+def release_brakes(keys: list[str]) -> None:
+    """Forget the failures counted under these keys (a successful sign-in through them)."""
+    db.session.execute(delete(SignInBrake).where(SignInBrake.key.in_(keys)))
+    db.session.commit()
+
+
+def drop_spent_brakes(now: dt.datetime, counted_for_at_most: dt.timedelta) -> None:
+    """Delete the keys that count nothing any more, so guessing at many usernames leaves no lasting
+    rows: the count is older than any brake's window and no lock is running."""
+    db.session.execute(
+        delete(SignInBrake).where(
+            SignInBrake.counting_since < now - counted_for_at_most,
+            (SignInBrake.locked_until.is_(None)) | (SignInBrake.locked_until < now),
+        )
     )
     db.session.commit()
 

@@ -10,12 +10,22 @@ from flask_wtf.csrf import CSRFError
 
 from bookapp import errors
 from bookapp.blueprints.auth import bp
+from bookapp.blueprints.auth.devices import device_for, remember_device
 from bookapp.blueprints.auth.forms import ChangePasswordForm, LoginForm
 from bookapp.blueprints.auth.plain_http import secure_cookie_over_plain_http
+from bookapp.client_address import request_client
 from bookapp.extensions import limiter, login_manager
 from bookapp.redirects import board_or
 from bookapp.users import repository as users
-from bookapp.users.accounts import AccountError, SignInRefused, change_password, sign_in, sign_out
+from bookapp.users.accounts import (
+    AccountError,
+    SignInRefused,
+    change_password,
+    normalize_username,
+    sign_in,
+    sign_out,
+)
+from bookapp.users.brakes import SignInAttempt
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +70,17 @@ def auth_form_refused(error: CSRFError):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
-    """Sign in. A wrong username and a wrong password get the same message."""
+    """Sign in. A wrong username and a wrong password get the same message, and so do a locked
+    username with an account and one without (`users/brakes.py`)."""
     if current_user.is_authenticated:
         return redirect(url_for("books.board"))
     form = LoginForm()
     if not form.validate_on_submit():
         return _login_page(form)
+    username = normalize_username(form.username.data)
+    attempt = SignInAttempt(username=username, client=request_client(), device=device_for(username))
     try:
-        user = sign_in(form.username.data, form.password.data)
+        user = sign_in(attempt, form.password.data)
     except SignInRefused as refusal:
         log.info("sign-in failed username=%r ip=%s", form.username.data[:64], request.remote_addr)
         return _login_page(form, refusal=str(refusal))
@@ -77,7 +90,9 @@ def login():
     login_user(user)
     log.info("sign-in succeeded user_id=%s ip=%s", user.id, request.remote_addr)
     # `next` must never send a reader to another site, nor break the redirect's header.
-    return redirect(board_or(request.args.get("next")), code=303)
+    response = redirect(board_or(request.args.get("next")), code=303)
+    remember_device(response, username)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
