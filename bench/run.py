@@ -42,6 +42,7 @@ CARD = re.compile(
     r'<input type="hidden" name="from_status" value="(\w+)">'
 )
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+ARTICLE = re.compile(r'<article class="card book-card.*?</article>', re.S)
 COLUMN_TOP = re.compile(r'data-rank="(\d+)"')  # the first card's rank, after a column's opening tag
 HASHED_ASSET = re.compile(r"^/static/dist/.+\.[0-9a-f]{8}\.\w+$")
 # What a browser's hard reload sends: the board is rendered from DynamoDB, not taken from the page cache.
@@ -110,33 +111,57 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def seed(app, sizes: list[int]) -> None:
-    """One reader per library size, their books written in batches."""
-    import datetime as dt
+def seed(app, sizes: list[int], plain: bool = False) -> None:
+    """One reader per library size, their books written in batches. Each book has a full record
+    (3 read-throughs, 5 tags, 2,000 characters of notes, a rating, pages) unless `plain`: then it is
+    a title and an author with its one read-through, as books were before they had records."""
+    import dataclasses
+    from decimal import Decimal
 
     from bookapp.books import Book, Status, get_book_repository
     from bookapp.books.model import new_book_id, new_column_rank
+    from bookapp.books.reads import Outcome, ReadThrough
+    from bookapp.books.record import PartialDate, Progress
     from bookapp.users.accounts import create_account
 
+    earlier = (
+        ReadThrough(Outcome.FINISHED, PartialDate(2024, 3), PartialDate(2024, 4, 2)),
+        ReadThrough(Outcome.FINISHED, PartialDate(2019), PartialDate(2019)),
+    )
+    current = {
+        Status.NOT_STARTED: (),
+        Status.READING: (ReadThrough(Outcome.READING, PartialDate(2026, 1, 1), progress=Progress(page=120)),),
+        Status.FINISHED: (ReadThrough(Outcome.FINISHED, PartialDate(2026, 1, 1), PartialDate(2026, 2, 1)),),
+    }
+    notes = ("A long note about this book, its people and what it made me think. " * 30)[:2000]
     with app.app_context():
         books = get_book_repository()
         for size in sizes:
             user = create_account(f"reader{size}", PASSWORD, is_admin=False)
-            statuses = list(Status)
-            library = [
-                Book(
+            statuses = [Status.NOT_STARTED, Status.READING, Status.FINISHED]
+            library = []
+            for i in range(size):
+                status = statuses[i % 3]
+                book = Book(
                     user_id=user.books_key,
                     book_id=new_book_id(),
                     title=f"Benchmark book {i}",
                     author="Author",
-                    status=statuses[i % 3],
+                    status=status,
                     column_rank=new_column_rank(),
                     version=1,
-                    started_on=dt.date(2026, 1, 1) if i % 3 else None,
-                    finished_on=dt.date(2026, 2, 1) if i % 3 == 2 else None,
+                    reads=current[status],
                 )
-                for i in range(size)
-            ]
+                if not plain:
+                    book = dataclasses.replace(
+                        book,
+                        reads=(*current[status], *earlier)[:3],
+                        pages=320,
+                        rating=Decimal("4.5"),
+                        notes=notes,
+                        tags=("fiction", "book club", "favourites", "to discuss", "2026"),
+                    )
+                library.append(book)
             books.restore(library)
 
 
@@ -209,6 +234,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Benchmark the board, moves and adds.")
     parser.add_argument("--quick", action="store_true", help="10 and 1,000 books, fewer samples")
     parser.add_argument("--mysql", default="mysql+pymysql://root@127.0.0.1:3306/?charset=utf8mb4")
+    parser.add_argument(
+        "--plain-records",
+        action="store_true",
+        help="books with a title, an author and one read-through only, as before books had records (for comparison)",
+    )
     args = parser.parse_args()
     sizes = [10, 1_000] if args.quick else [10, 1_000, 10_000]
     samples = 20 if args.quick else 100
@@ -217,7 +247,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bookapp-bench-"))
     with Stack(args.mysql, "bench", {"BENCHMARK_MODE": "1"}) as stack:
         started = time.monotonic()
-        seed(stack.prepared_app(), sizes)
+        seed(stack.prepared_app(), sizes, plain=args.plain_records)
         print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
         stack.start_app(work / "gunicorn.log")
         return measure(stack.app_port, sizes, samples, load_seconds, stack.gunicorn.pid)
@@ -396,6 +426,39 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
             "",
         )
     )
+    # Progress from a Reading card: one conditional UpdateItem, answered with the card's state.
+    page = session.request("GET", "/", headers=HARD_RELOAD).body
+    reading = [(book_id, version) for book_id, version, status in CARD.findall(page) if status == "reading"]
+    progress_times, progress_ops, progress_bodies = [], [], []
+    for index in range(samples):
+        book_id, version = reading[index % len(reading)]
+        result = session.htmx(f"/books/{book_id}/progress", {"progress": str(index % 300), "version": version})
+        assert result.status == 200, result.status
+        progress_times.append(result.ms)
+        progress_ops.append(result.headers["X-DynamoDB-Operations"])
+        progress_bodies.append(result.content)
+        reading[index % len(reading)] = (book_id, re.search(r'name="version" value="(\d+)"', result.body).group(1))
+    rows.append(
+        (
+            "progress from the card (htmx POST) p50 / p95",
+            f"{statistics.median(progress_times):.1f} / {percentile(progress_times, 0.95):.1f} ms",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "  DynamoDB per progress update",
+            statistics.mode(progress_ops),
+            "1 conditional UpdateItem",
+            verdict(statistics.mode(progress_ops) == "UpdateItem"),
+        )
+    )
+    largest_progress = max(progress_bodies, key=len)
+    rows.append(
+        ("  htmx progress response", f"{len(largest_progress):,} B", "≤ 2 KB", verdict(len(largest_progress) <= 2048))
+    )
+
     add_times = []
     cpu_before = workers_cpu_seconds(master_pid)
     for index in range(samples):
@@ -432,6 +495,21 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
         hashed &= bool(HASHED_ASSET.search(asset))  # a year in caches is only safe for content-named files
     first_load = html_gzip + asset_wire
     rows.append((f"full board page ({largest:,} books)", f"{board.size:,} B ({html_gzip:,} B gzip)", "", ""))
+    card_sizes = {
+        status: [
+            len(card.encode())
+            for card in ARTICLE.findall(board.body.split(f'id="cards-{status}"', 1)[1].split("</section>", 1)[0])
+        ]
+        for status in statuses
+    }
+    rows.append(
+        (
+            "  card size, mean: not started / reading / finished",
+            " / ".join(f"{statistics.mean(sizes_of):,.0f} B" for sizes_of in card_sizes.values()),
+            "",
+            "",
+        )
+    )
     rows.append(
         (
             "first page load, all assets compressed",

@@ -355,7 +355,9 @@ def add_from_the_form(reader: Browser, form_id: str, title: str, htmx: bool = Fa
 
 def card_titles(page: str) -> dict[str, str]:
     """Each card's title on a page, by book id (messages may name a book too: they do not count)."""
-    return dict(re.findall(r'<h3 class="card-title" id="book-([0-9A-Z]{26})-title">([^<]*)</h3>', page))
+    return dict(
+        re.findall(r'<h3 class="card-title" id="book-([0-9A-Z]{26})-title"><a href="[^"]*">([^<]*)</a></h3>', page)
+    )
 
 
 def test_a_deleted_book_added_again_from_the_same_form_shows_what_is_stored(reader):

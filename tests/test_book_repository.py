@@ -3,12 +3,15 @@
 import base64
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from bookapp.books import Book, BookChanged, BookNotFound, BookRepository, Status
 from bookapp.books.items import COLUMN_INDEX, encode_cursor
 from bookapp.books.model import MalformedCursor, MoveOutcome, new_book_id, new_column_rank
+from bookapp.books.reads import Outcome, ReadThrough
+from bookapp.books.record import BookFormat, PartialDate, Progress
 from bookapp.books.service import Move, Place, load_board, move_book
 
 TODAY = dt.date(2026, 11, 27)
@@ -48,7 +51,7 @@ def test_added_book_is_stored_with_version_1(books):
     book = books.add("7", "Dune", "Frank Herbert", Status.READING, TODAY)
     stored = books.get("7", book.book_id)
     assert stored == book
-    assert (stored.version, stored.started_on) == (1, TODAY)
+    assert (stored.version, stored.open_read.started) == (1, PartialDate.from_date(TODAY))
 
 
 def test_a_book_added_again_under_its_id_is_a_new_creation_that_no_update_changes(books):
@@ -108,7 +111,7 @@ def test_counts_follow_adds_moves_and_deletes(books):
     move(books, a.book_id, Status.READING, 1)
     move(books, b.book_id, Status.FINISHED, 1)
     books.delete("7", b.book_id)
-    assert books.counts("7") == {Status.NOT_STARTED: 1, Status.READING: 1, Status.FINISHED: 0}
+    assert books.counts("7") == {Status.NOT_STARTED: 1, Status.READING: 1, Status.FINISHED: 0, Status.DID_NOT_FINISH: 0}
 
 
 def test_board_heals_a_drifted_counter(books):
@@ -168,9 +171,14 @@ def test_a_move_from_the_board_is_one_conditional_update_and_the_counter_which_r
     moved = move(books, book.book_id, Status.READING, 1, from_status=Status.NOT_STARTED)
     assert calls == ["UpdateItem", "UpdateItem"]
     assert moved.outcome is MoveOutcome.MOVED
-    assert moved.counts == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0} == books.counts("7")
+    assert (
+        moved.counts
+        == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0, Status.DID_NOT_FINISH: 0}
+        == books.counts("7")
+    )
     assert moved.book == books.get("7", book.book_id)
-    assert (moved.book.status, moved.book.version, moved.book.started_on) == (Status.READING, 2, TODAY)
+    assert (moved.book.status, moved.book.version) == (Status.READING, 2)
+    assert moved.book.open_read.started == PartialDate.from_date(TODAY)
 
 
 def test_a_move_without_the_column_it_was_seen_in_reads_the_book_first(books):
@@ -189,7 +197,7 @@ def test_a_drop_within_its_column_is_one_update_and_leaves_counts_and_dates_alon
     assert calls == ["UpdateItem"]
     assert (moved.outcome, moved.counts) == (MoveOutcome.PLACED, None)
     assert moved.book.column_rank < high.column_rank  # now just below the card it was dropped under
-    assert (moved.book.started_on, moved.book.finished_on) == (TODAY, TODAY)  # a reorder is not a finish
+    assert moved.book.reads == low.reads  # a reorder is not a finish
 
 
 def test_a_move_claiming_the_wrong_column_is_refused_and_changes_nothing(books):
@@ -197,7 +205,7 @@ def test_a_move_claiming_the_wrong_column_is_refused_and_changes_nothing(books):
     with pytest.raises(BookChanged) as raised:
         move(books, book.book_id, Status.FINISHED, 1, from_status=Status.NOT_STARTED)
     assert raised.value.current == book == books.get("7", book.book_id)
-    assert books.counts("7") == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0}
+    assert books.counts("7") == {Status.NOT_STARTED: 0, Status.READING: 1, Status.FINISHED: 0, Status.DID_NOT_FINISH: 0}
 
 
 def test_a_move_of_a_missing_book_is_not_found(books):
@@ -205,25 +213,112 @@ def test_a_move_of_a_missing_book_is_not_found(books):
         move(books, new_book_id(), Status.READING, 1, from_status=Status.NOT_STARTED)
 
 
+def histories(status: Status) -> list[tuple[ReadThrough, ...]]:
+    """Histories a book in `status` can have: an open read-through only in Reading, first."""
+    earlier = (
+        ReadThrough(Outcome.FINISHED, PartialDate(2025, 1), PartialDate(2025, 2, 1)),
+        ReadThrough(Outcome.DID_NOT_FINISH, None, PartialDate(2024)),
+    )
+    if status is Status.READING:
+        return [
+            (ReadThrough(Outcome.READING, PartialDate(2026, 1, 5)),),
+            (ReadThrough(Outcome.READING, PartialDate(2026, 1, 5), progress=Progress(page=40)), *earlier),
+        ]
+    return [(), earlier]
+
+
 @pytest.mark.parametrize("from_status", list(Status))
 @pytest.mark.parametrize("to_status", list(Status))
-@pytest.mark.parametrize(
-    "dates", [(None, None), (dt.date(2026, 1, 5), None), (dt.date(2026, 1, 5), dt.date(2026, 2, 1))]
-)
-def test_the_single_update_applies_the_same_date_rules_as_the_domain(books, from_status, to_status, dates):
+@pytest.mark.parametrize("history", [0, 1])
+def test_the_single_update_applies_the_same_read_through_rules_as_the_domain(books, from_status, to_status, history):
     """The move's update expression and `Book.moved_to` are built from one rule table; check they agree."""
-    started_on, finished_on = dates
     stored = Book(
         user_id="7", book_id=new_book_id(), title="Dune", author="Frank Herbert", status=from_status,
-        column_rank=new_column_rank(), version=4, started_on=started_on, finished_on=finished_on,
+        column_rank=new_column_rank(), version=4, reads=histories(from_status)[history],
     )  # fmt: skip
     books.restore([stored])
     rank = new_column_rank()
+    calls = dynamodb_calls(books)
     moved = books.move(
         "7", stored.book_id, from_status=from_status, to_status=to_status, rank=rank, expected_version=4, today=TODAY
     )
+    assert calls[0] == "UpdateItem" and "GetItem" not in calls  # no read first
     expected = dataclasses.replace(stored.moved_to(to_status, TODAY, rank), version=5)
     assert moved.book == expected == books.get("7", stored.book_id)
+
+
+def store_as_before_read_throughs(books, status: Status, started_on: str | None, finished_on: str | None) -> str:
+    """An item as the app stored it before books had read-throughs: a start and a finish date."""
+    book_id = new_book_id()
+    item = {
+        "user_id": "7", "book_id": book_id, "title": "Dune", "author": "Frank Herbert", "status": status.value,
+        "user_status": f"7#{status.value}", "column_rank": new_column_rank(), "version": 3,
+    }  # fmt: skip
+    if started_on:
+        item["started_on"] = started_on
+    if finished_on:
+        item["finished_on"] = finished_on
+    books._table.put_item(Item=item)
+    books.recount("7")
+    return book_id
+
+
+def test_a_book_stored_before_read_throughs_reads_its_dates_as_its_first_read_through(books):
+    finished_id = store_as_before_read_throughs(books, Status.FINISHED, "2026-01-05", "2026-02-01")
+    reading_id = store_as_before_read_throughs(books, Status.READING, "2026-03-01", None)
+    waiting_id = store_as_before_read_throughs(books, Status.NOT_STARTED, None, None)
+    assert books.get("7", finished_id).reads == (
+        ReadThrough(Outcome.FINISHED, PartialDate(2026, 1, 5), PartialDate(2026, 2, 1)),
+    )
+    assert books.get("7", reading_id).reads == (ReadThrough(Outcome.READING, PartialDate(2026, 3, 1)),)
+    assert books.get("7", waiting_id).reads == ()
+
+
+@pytest.mark.parametrize("to_status", [Status.NOT_STARTED, Status.READING, Status.DID_NOT_FINISH])
+def test_the_first_move_of_a_book_stored_before_read_throughs_stores_the_new_shape(books, to_status):
+    book_id = store_as_before_read_throughs(books, Status.FINISHED, "2026-01-05", "2026-02-01")
+    before = books.get("7", book_id)
+    moved = move(books, book_id, to_status, 3, from_status=Status.FINISHED)
+    item = books._table.get_item(Key={"user_id": "7", "book_id": book_id})["Item"]
+    assert "reads" in item and "started_on" not in item and "finished_on" not in item
+    assert (
+        moved.book
+        == books.get("7", book_id)
+        == dataclasses.replace(before.moved_to(to_status, TODAY, moved.book.column_rank), version=4)
+    )
+    assert moved.outcome is MoveOutcome.MOVED and moved.counts == books.counts("7")
+    assert moved.counts[Status.FINISHED] == 0 and moved.counts[to_status] == 1
+
+
+def test_progress_is_one_conditional_update_that_also_checks_the_page_against_the_books_pages(books):
+    (book,) = add_books(books, "7", 1, Status.READING)
+    book = books.save(dataclasses.replace(book, pages=300), book.version)
+    calls = dynamodb_calls(books)
+    updated = books.set_progress("7", book.book_id, Progress(page=120), book.version)
+    assert calls == ["UpdateItem"]
+    assert updated.progress == Progress(page=120) == books.get("7", book.book_id).progress
+    with pytest.raises(BookChanged):  # page 500 of 300: refused, nothing written
+        books.set_progress("7", book.book_id, Progress(page=500), updated.version)
+    assert books.get("7", book.book_id) == updated
+    cleared = books.set_progress("7", book.book_id, Progress(percent=40), updated.version)
+    assert cleared.progress == Progress(percent=40)
+    assert books.set_progress("7", book.book_id, None, cleared.version).progress is None
+
+
+def test_every_field_of_the_record_is_stored_and_read_back(books):
+    (book,) = add_books(books, "7", 1, Status.FINISHED)
+    full = dataclasses.replace(
+        book, isbn13="9780306406157", pages=412, year_published=1965, series="Dune", series_number=Decimal("1"),
+        format=BookFormat.PAPER, owned=True, rating=Decimal("4.5"), notes="Line one\nLine <b>two</b>",
+        tags=("sci-fi", "Book club"),
+        reads=(*book.reads, ReadThrough(Outcome.FINISHED)),
+    )  # fmt: skip
+    saved = books.save(full, book.version)
+    assert books.get("7", book.book_id) == saved == dataclasses.replace(full, version=2)
+    emptied = books.save(dataclasses.replace(saved, isbn13="", rating=None, tags=(), owned=False), saved.version)
+    item = books._table.get_item(Key={"user_id": "7", "book_id": book.book_id})["Item"]
+    assert not {"isbn13", "rating", "tags", "owned"} & set(item)
+    assert books.get("7", book.book_id) == emptied
 
 
 def test_delete_all_for_user_removes_every_book_and_only_theirs(books):

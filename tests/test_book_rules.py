@@ -1,15 +1,20 @@
-"""The date rules of moving a book between columns (pure domain, no storage)."""
+"""What moving a book between columns does to its read-throughs (pure domain, no storage)."""
 
 import datetime as dt
 
+import pytest
+
 from bookapp.books import Book, Status
 from bookapp.books.model import new_column_rank
+from bookapp.books.reads import Outcome, ReadThrough, newest_first
+from bookapp.books.record import PartialDate, Progress
 
 MONDAY = dt.date(2026, 3, 2)
 FRIDAY = dt.date(2026, 3, 6)
+DAY = PartialDate.from_date
 
 
-def a_book(status=Status.NOT_STARTED, started_on=None, finished_on=None) -> Book:
+def a_book(status=Status.NOT_STARTED, reads=()) -> Book:
     return Book(
         user_id="1",
         book_id="01JABCDEFGHJKMNPQRSTVWXYZ0",
@@ -18,39 +23,87 @@ def a_book(status=Status.NOT_STARTED, started_on=None, finished_on=None) -> Book
         status=status,
         column_rank=new_column_rank(),
         version=1,
-        started_on=started_on,
-        finished_on=finished_on,
+        reads=tuple(reads),
     )
 
 
-def test_moving_to_reading_records_today_as_start():
+def reading_since(day, progress=None) -> ReadThrough:
+    return ReadThrough(Outcome.READING, started=DAY(day), progress=progress)
+
+
+def finished(started, ended) -> ReadThrough:
+    return ReadThrough(Outcome.FINISHED, started=DAY(started), ended=DAY(ended))
+
+
+LAST_YEAR = finished(dt.date(2025, 1, 5), dt.date(2025, 2, 1))
+
+
+def test_moving_to_reading_starts_a_read_through_today():
     moved = a_book().moved_to(Status.READING, MONDAY)
-    assert (moved.status, moved.started_on, moved.finished_on) == (Status.READING, MONDAY, None)
+    assert (moved.status, moved.reads) == (Status.READING, (reading_since(MONDAY),))
+    assert moved.open_read == reading_since(MONDAY)
 
 
-def test_moving_to_reading_keeps_an_existing_start_date():
-    moved = a_book(Status.FINISHED, started_on=MONDAY, finished_on=FRIDAY).moved_to(Status.READING, FRIDAY)
-    assert moved.started_on == MONDAY
+def test_re_reading_a_finished_book_starts_a_new_read_through_and_keeps_the_old():
+    book = a_book(Status.FINISHED, [LAST_YEAR])
+    moved = book.moved_to(Status.READING, FRIDAY)
+    assert moved.reads == (reading_since(FRIDAY), LAST_YEAR)
+    again = moved.moved_to(Status.FINISHED, dt.date(2026, 4, 1))
+    assert again.reads == (finished(FRIDAY, dt.date(2026, 4, 1)), LAST_YEAR)
+    assert again.times_finished == 2
 
 
-def test_moving_out_of_finished_clears_the_finish_date():
-    moved = a_book(Status.FINISHED, started_on=MONDAY, finished_on=FRIDAY).moved_to(Status.READING, FRIDAY)
-    assert moved.finished_on is None
+def test_finishing_closes_the_open_read_through_today_and_keeps_its_start():
+    book = a_book(Status.READING, [reading_since(MONDAY, Progress(page=120))])
+    moved = book.moved_to(Status.FINISHED, FRIDAY)
+    assert moved.reads == (finished(MONDAY, FRIDAY),)  # its progress goes: it is read to the end
 
 
-def test_finishing_records_today_and_a_missing_start():
-    moved = a_book().moved_to(Status.FINISHED, FRIDAY)
-    assert (moved.started_on, moved.finished_on) == (FRIDAY, FRIDAY)
+def test_finishing_a_book_never_started_records_a_read_of_today():
+    assert a_book().moved_to(Status.FINISHED, FRIDAY).reads == (finished(FRIDAY, FRIDAY),)
 
 
-def test_finishing_keeps_the_start_date():
-    moved = a_book(Status.READING, started_on=MONDAY).moved_to(Status.FINISHED, FRIDAY)
-    assert (moved.started_on, moved.finished_on) == (MONDAY, FRIDAY)
+def test_back_to_not_started_drops_the_open_read_through_and_keeps_finished_ones():
+    book = a_book(Status.READING, [reading_since(MONDAY), LAST_YEAR])
+    assert book.moved_to(Status.NOT_STARTED, FRIDAY).reads == (LAST_YEAR,)
+    assert a_book(Status.FINISHED, [LAST_YEAR]).moved_to(Status.NOT_STARTED, FRIDAY).reads == (LAST_YEAR,)
 
 
-def test_back_to_not_started_clears_both_dates():
-    moved = a_book(Status.FINISHED, started_on=MONDAY, finished_on=FRIDAY).moved_to(Status.NOT_STARTED, FRIDAY)
-    assert (moved.started_on, moved.finished_on) == (None, None)
+def test_giving_up_ends_the_open_read_through_as_did_not_finish_and_keeps_where_it_stopped():
+    book = a_book(Status.READING, [reading_since(MONDAY, Progress(page=80)), LAST_YEAR])
+    moved = book.moved_to(Status.DID_NOT_FINISH, FRIDAY)
+    stopped = ReadThrough(Outcome.DID_NOT_FINISH, started=DAY(MONDAY), ended=DAY(FRIDAY), progress=Progress(page=80))
+    assert moved.reads == (stopped, LAST_YEAR)
+    assert moved.times_finished == 1  # a book given up is never counted as finished
+    assert not moved.status.on_board
+
+
+@pytest.mark.parametrize("to_status", [Status.NOT_STARTED, Status.READING, Status.FINISHED])
+def test_a_book_given_up_can_go_back_to_any_column_and_keeps_the_did_not_finish(to_status):
+    stopped = ReadThrough(Outcome.DID_NOT_FINISH, started=DAY(MONDAY), ended=DAY(FRIDAY))
+    moved = a_book(Status.DID_NOT_FINISH, [stopped]).moved_to(to_status, dt.date(2026, 5, 1))
+    assert moved.status == to_status and stopped in moved.reads
+
+
+def test_only_a_book_being_read_has_progress():
+    reading = a_book(Status.READING, [reading_since(MONDAY)])
+    assert reading.with_progress(Progress(percent=40)).progress == Progress(percent=40)
+    with pytest.raises(ValueError):
+        a_book(Status.FINISHED, [LAST_YEAR]).with_progress(Progress(page=3))
+
+
+def test_the_history_is_kept_newest_first_with_the_open_read_first_and_undated_reads_last():
+    undated = ReadThrough(Outcome.FINISHED)
+    in_2019 = ReadThrough(Outcome.FINISHED, started=PartialDate(2019))
+    in_july_2019 = ReadThrough(Outcome.FINISHED, started=PartialDate(2019, 7))
+    open_read = reading_since(MONDAY)
+    assert newest_first([undated, in_2019, open_read, LAST_YEAR, in_july_2019]) == (
+        open_read,
+        LAST_YEAR,
+        in_july_2019,
+        in_2019,
+        undated,
+    )
 
 
 def test_a_moved_book_goes_on_top_of_its_new_column():
@@ -59,7 +112,7 @@ def test_a_moved_book_goes_on_top_of_its_new_column():
 
 
 def test_moving_to_the_same_column_changes_nothing():
-    book = a_book(Status.READING, started_on=MONDAY)
+    book = a_book(Status.READING, [reading_since(MONDAY)])
     assert book.moved_to(Status.READING, FRIDAY) is book
 
 
@@ -91,7 +144,7 @@ def test_a_card_put_on_top_stays_below_books_added_later():
 def test_moving_within_a_column_only_changes_the_place():
     from bookapp.books.model import rank_for_place
 
-    book = a_book(Status.READING, started_on=MONDAY)
+    book = a_book(Status.READING, [reading_since(MONDAY)])
     placed = book.moved_to(Status.READING, FRIDAY, rank_for_place(above=None, below=book.column_rank))
-    assert (placed.status, placed.started_on, placed.finished_on) == (Status.READING, MONDAY, None)
+    assert (placed.status, placed.reads) == (Status.READING, book.reads)
     assert placed.column_rank != book.column_rank

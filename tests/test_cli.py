@@ -78,7 +78,12 @@ def test_recount_books_repairs_drifted_counters(app, make_user, books):
     result = app.test_cli_runner().invoke(args=["recount-books", "alice"])
     assert result.exit_code == 0, result.output
     assert "alice: Not started: 0, Reading: 3, Finished: 0" in result.output
-    assert books.counts(alice.books_key) == {Status.NOT_STARTED: 0, Status.READING: 3, Status.FINISHED: 0}
+    assert books.counts(alice.books_key) == {
+        Status.NOT_STARTED: 0,
+        Status.READING: 3,
+        Status.FINISHED: 0,
+        Status.DID_NOT_FINISH: 0,
+    }
     everyone = app.test_cli_runner().invoke(args=["recount-books"])
     assert everyone.exit_code == 0 and "alice:" in everyone.output
     missing = app.test_cli_runner().invoke(args=["recount-books", "nobody"])

@@ -92,7 +92,7 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             "/books",
             {"csrf_token": client.csrf_token, "title": "Smoke Signals", "author": "A. Tester", "status": "not_started"},
         )
-        assert status == 200 and ">Smoke Signals</h3>" in board
+        assert status == 200 and ">Smoke Signals</a></h3>" in board
         book_id = re.search(r'id="book-([0-9A-Z]{26})"', board).group(1)
 
         status, fragment = client.request(

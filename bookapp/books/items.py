@@ -13,16 +13,32 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 from bookapp.books.model import Book, MalformedCursor, Status, is_valid_book_id
+from bookapp.books.reads import Outcome, ReadThrough
+from bookapp.books.record import BookFormat, PartialDate, Progress
 
 COLUMN_INDEX = "by_column"
 COUNTS_SORT_KEY = "#counts"
-# A book's stored attributes that a change may remove (the others are always set).
-OPTIONAL_DATES = ("started_on", "finished_on")
+# A book's stored attributes that a change may remove (the others are always set): the record's
+# optional fields, and the start and finish dates of books stored before read-throughs.
+OPTIONAL_ATTRIBUTES = (
+    "isbn13",
+    "pages",
+    "year_published",
+    "series",
+    "series_number",
+    "format",
+    "owned",
+    "rating",
+    "notes",
+    "tags",
+    "started_on",
+    "finished_on",
+)
 # What identifies a book's item, and with it one adding of the book: never changed by an update.
 SET_ONCE = ("user_id", "book_id", "creation")
 _CURSOR_KEYS = {"user_id", "book_id", "user_status", "column_rank"}
@@ -73,6 +89,44 @@ def counts_from_item(item: dict[str, Any]) -> dict[Status, int]:
     return {status: max(0, int(item.get(count_attribute(status), 0))) for status in Status}
 
 
+def read_to_map(read: ReadThrough) -> dict[str, Any]:
+    """A read-through as it is stored: a map in the book's `reads` list (attributes left out when empty)."""
+    stored: dict[str, Any] = {"outcome": read.outcome.value}
+    if read.started:
+        stored["started"] = read.started.iso()
+    if read.ended:
+        stored["ended"] = read.ended.iso()
+    if read.progress and read.progress.page is not None:
+        stored["page"] = read.progress.page
+    if read.progress and read.progress.percent is not None:
+        stored["percent"] = read.progress.percent
+    return stored
+
+
+def read_from_map(stored: dict[str, Any]) -> ReadThrough:
+    def date(name: str) -> PartialDate | None:
+        return PartialDate.parse(stored[name]) if stored.get(name) else None
+
+    progress = None
+    if "page" in stored:
+        progress = Progress(page=int(stored["page"]))
+    elif "percent" in stored:
+        progress = Progress(percent=int(stored["percent"]))
+    return ReadThrough(Outcome(stored["outcome"]), started=date("started"), ended=date("ended"), progress=progress)
+
+
+def _reads_before_read_throughs(item: dict[str, Any]) -> tuple[ReadThrough, ...]:
+    """The history of a book stored with only a start and a finish date: those dates are its one
+    read-through (open if the book is in Reading)."""
+    started = PartialDate.parse(item["started_on"]) if item.get("started_on") else None
+    finished = PartialDate.parse(item["finished_on"]) if item.get("finished_on") else None
+    if item["status"] == Status.READING.value:
+        return (ReadThrough(Outcome.READING, started=started),)
+    if started or finished:
+        return (ReadThrough(Outcome.FINISHED, started=started, ended=finished),)
+    return ()
+
+
 def to_item(book: Book) -> dict[str, Any]:
     item: dict[str, Any] = {
         "user_id": book.user_id,
@@ -84,19 +138,37 @@ def to_item(book: Book) -> dict[str, Any]:
         "column_rank": book.column_rank,
         "version": book.version,
         "creation": book.creation,
+        "reads": [read_to_map(read) for read in book.reads],
     }
-    if book.started_on:
-        item["started_on"] = book.started_on.isoformat()
-    if book.finished_on:
-        item["finished_on"] = book.finished_on.isoformat()
+    optional = {
+        "isbn13": book.isbn13,
+        "pages": book.pages,
+        "year_published": book.year_published,
+        "series": book.series,
+        "series_number": book.series_number,
+        "format": book.format.value if book.format else None,
+        "owned": book.owned or None,
+        "rating": book.rating,
+        "notes": book.notes,
+        "tags": list(book.tags),
+    }
+    item.update({name: value for name, value in optional.items() if value not in (None, "", [])})
     return item
 
 
 def from_item(item: dict[str, Any]) -> Book:
-    def date(name: str) -> dt.date | None:
-        value = item.get(name)
-        return dt.date.fromisoformat(value) if value else None
+    def number(name: str) -> int | None:
+        return int(item[name]) if name in item else None  # DynamoDB numbers arrive as Decimal
 
+    def decimal(name: str) -> Decimal | None:
+        return Decimal(str(item[name])) if name in item else None
+
+    stored_before_reads = "reads" not in item
+    reads = (
+        _reads_before_read_throughs(item)
+        if stored_before_reads
+        else tuple(read_from_map(read) for read in item["reads"])
+    )
     return Book(
         user_id=item["user_id"],
         book_id=item["book_id"],
@@ -104,11 +176,21 @@ def from_item(item: dict[str, Any]) -> Book:
         author=item["author"],
         status=Status(item["status"]),
         column_rank=item["column_rank"],
-        version=int(item["version"]),  # DynamoDB numbers arrive as Decimal
-        started_on=date("started_on"),
-        finished_on=date("finished_on"),
+        version=int(item["version"]),
+        reads=reads,
+        isbn13=item.get("isbn13", ""),
+        pages=number("pages"),
+        year_published=number("year_published"),
+        series=item.get("series", ""),
+        series_number=decimal("series_number"),
+        format=BookFormat(item["format"]) if item.get("format") else None,
+        owned=bool(item.get("owned", False)),
+        rating=decimal("rating"),
+        notes=item.get("notes", ""),
+        tags=tuple(item.get("tags", ())),
         # Books stored before `creation` existed have none; one added again gets one.
         creation=item.get("creation", ""),
+        stored_before_reads=stored_before_reads,
     )
 
 

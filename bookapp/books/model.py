@@ -1,4 +1,4 @@
-"""Books as the rest of the app sees them, and the rules for moving them between columns."""
+"""Books as the rest of the app sees them: the `Book`, its place in a column, and what can go wrong."""
 
 from __future__ import annotations
 
@@ -8,33 +8,19 @@ import enum
 import re
 import threading
 import time
+from decimal import Decimal
 
 from ulid import ULID
+
+from bookapp.books.reads import Outcome, ReadThrough, apply_read_change, read_change
+from bookapp.books.record import BookFormat, Progress
+from bookapp.books.status import BOARD_COLUMNS, Status  # noqa: F401  (the app imports them from here)
 
 TITLE_MAX_LENGTH = 300
 AUTHOR_MAX_LENGTH = 200
 
 # Book ids are ULIDs: 26 characters of Crockford base32, sortable by creation time.
 BOOK_ID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
-
-
-class Status(enum.StrEnum):
-    """The three board columns, in board order."""
-
-    NOT_STARTED = "not_started"
-    READING = "reading"
-    FINISHED = "finished"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    Status.NOT_STARTED: "Not started",
-    Status.READING: "Reading",
-    Status.FINISHED: "Finished",
-}
 
 
 class BookNotFound(LookupError):
@@ -133,28 +119,11 @@ def is_valid_book_id(book_id: str) -> bool:
     return bool(BOOK_ID_PATTERN.match(book_id))
 
 
-class DateChange(enum.Enum):
-    """What arriving in a column does to one reading date."""
-
-    CLEAR = "clear"
-    TODAY = "today"
-    TODAY_IF_MISSING = "today if missing"
-
-
-# The date rules of a move to another column, in one place: `Book.moved_to` applies them to a book,
-# and the repository turns them into the move's single DynamoDB update expression.
-# - to Not started: both dates are cleared (a book not started has no start date);
-# - to Reading: today becomes the start date unless one is set; the finish date is cleared;
-# - to Finished: today becomes the finish date, and the start date if none is set.
-DATES_ON_ARRIVAL: dict[Status, dict[str, DateChange]] = {
-    Status.NOT_STARTED: {"started_on": DateChange.CLEAR, "finished_on": DateChange.CLEAR},
-    Status.READING: {"started_on": DateChange.TODAY_IF_MISSING, "finished_on": DateChange.CLEAR},
-    Status.FINISHED: {"started_on": DateChange.TODAY_IF_MISSING, "finished_on": DateChange.TODAY},
-}
-
-
 @dataclasses.dataclass(frozen=True)
 class Book:
+    """One reader's book: where it is on the board, its history of reads, and its record. Every
+    field of the record is optional."""
+
     user_id: str
     book_id: str
     title: str
@@ -162,25 +131,49 @@ class Book:
     status: Status
     column_rank: str
     version: int
-    started_on: dt.date | None = None
-    finished_on: dt.date | None = None
+    # Newest first; while the book is in Reading the first is open (reads.py).
+    reads: tuple[ReadThrough, ...] = ()
+    isbn13: str = ""
+    pages: int | None = None
+    year_published: int | None = None
+    series: str = ""
+    series_number: Decimal | None = None
+    format: BookFormat | None = None
+    owned: bool = False
+    rating: Decimal | None = None
+    notes: str = ""
+    tags: tuple[str, ...] = ()
     # New each time the book is added and never changed: (id, creation, version) names one state of
     # one book for good, where (id, version) may come back after a delete (see `new_creation`).
     creation: str = dataclasses.field(default_factory=new_creation)
+    # Read from an item stored before books had read-throughs (its history was made from its start
+    # and finish dates); its next write stores the new shape.
+    stored_before_reads: bool = dataclasses.field(default=False, compare=False, repr=False)
+
+    @property
+    def open_read(self) -> ReadThrough | None:
+        return self.reads[0] if self.reads and self.reads[0].is_open else None
+
+    @property
+    def latest_read(self) -> ReadThrough | None:
+        return self.reads[0] if self.reads else None
+
+    @property
+    def times_finished(self) -> int:
+        return sum(1 for read in self.reads if read.outcome is Outcome.FINISHED)
+
+    @property
+    def progress(self) -> Progress | None:
+        return self.open_read.progress if self.open_read else None
 
     def moved_to(self, status: Status, today: dt.date, rank: str | None = None) -> Book:
-        """The same book in another column, with the reading dates that arriving there implies
-        (`DATES_ON_ARRIVAL`). `rank` places it within the column (default: on top); moving within its
-        own column only changes its place."""
+        """The same book in another column, with what arriving there does to its read-throughs
+        (`reads.read_change`). `rank` places it within the column (default: on top); moving within
+        its own column only changes its place."""
         if status == self.status:
             return self.placed(rank) if rank else self
-        dates = {"started_on": self.started_on, "finished_on": self.finished_on}
-        for field, change in DATES_ON_ARRIVAL[status].items():
-            if change is DateChange.CLEAR:
-                dates[field] = None
-            elif change is DateChange.TODAY or dates[field] is None:
-                dates[field] = today
-        return dataclasses.replace(self, status=status, column_rank=rank or new_column_rank(), **dates)
+        reads = apply_read_change(self.reads, read_change(self.status, status), today)
+        return dataclasses.replace(self, status=status, column_rank=rank or new_column_rank(), reads=reads)
 
     def placed(self, rank: str) -> Book:
         """The same book at another place in its column."""
@@ -188,6 +181,12 @@ class Book:
 
     def edited(self, title: str, author: str) -> Book:
         return dataclasses.replace(self, title=title, author=author)
+
+    def with_progress(self, progress: Progress | None) -> Book:
+        """The book with the open read-through at `progress` (the book must be in Reading)."""
+        if self.open_read is None:
+            raise ValueError("only a book being read has progress")
+        return dataclasses.replace(self, reads=(dataclasses.replace(self.reads[0], progress=progress), *self.reads[1:]))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -18,22 +18,21 @@ from botocore.exceptions import ClientError
 from bookapp.books.items import (
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
-    OPTIONAL_DATES,
+    OPTIONAL_ATTRIBUTES,
     SET_ONCE,
     counts_from_item,
     decode_cursor,
     encode_cursor,
     from_item,
+    read_to_map,
     to_item,
     user_status,
 )
 from bookapp.books.maintenance import Maintenance
 from bookapp.books.model import (
-    DATES_ON_ARRIVAL,
     Book,
     BookChanged,
     BookNotFound,
-    DateChange,
     MoveOutcome,
     MoveResult,
     Status,
@@ -41,6 +40,53 @@ from bookapp.books.model import (
     new_book_id,
     new_column_rank,
 )
+from bookapp.books.reads import Outcome, ReadChange, read_change
+from bookapp.books.record import PartialDate, Progress
+
+
+@dataclasses.dataclass
+class _Update:
+    """An UpdateItem's expression, built up part by part."""
+
+    sets: list[str]
+    names: dict[str, str]
+    values: dict[str, Any]
+    condition: list[str]
+    removes: list[str] = dataclasses.field(default_factory=list)
+
+    def request(self, return_values: str) -> dict[str, Any]:
+        expression = "SET " + ", ".join(self.sets) + (" REMOVE " + ", ".join(self.removes) if self.removes else "")
+        return {
+            "UpdateExpression": expression,
+            "ConditionExpression": " AND ".join(self.condition),
+            "ExpressionAttributeNames": self.names,
+            "ExpressionAttributeValues": self.values,
+            "ReturnValues": return_values,
+        }
+
+
+def _change_reads(update: _Update, change: ReadChange, today: dt.date) -> None:
+    """Add to a move's update what `change` does to the stored read-throughs (`apply_read_change`
+    does the same to a `Book`). The open read-through, if any, is `reads[0]` (reads.py); the
+    condition requires the new shape, which a book stored before read-throughs lacks."""
+    update.names["#reads"] = "reads"
+    update.condition.append("attribute_exists(#reads)")
+    if new_read := change.new_read(today):
+        update.sets.append("#reads = list_append(:new_read, #reads)")
+        update.values[":new_read"] = [read_to_map(new_read)]
+    elif change is ReadChange.DROP_OPEN:
+        update.removes.append("#reads[0]")
+    elif outcome := change.ends_open_as:
+        update.names.update({"#outcome": "outcome", "#ended": "ended"})
+        update.values.update({":outcome": outcome.value, ":ended": PartialDate.from_date(today).iso()})
+        update.sets.extend(["#reads[0].#outcome = :outcome", "#reads[0].#ended = :ended"])
+        if outcome is Outcome.FINISHED:  # read to the end: the progress has done its work
+            update.names.update({"#page": "page", "#percent": "percent"})
+            update.removes.extend(["#reads[0].#page", "#reads[0].#percent"])
+
+
+def _move_result(book: Book, counts: dict[Status, int] | None) -> MoveResult:
+    return MoveResult(MoveOutcome.MOVED, book, counts) if counts is not None else MoveResult(MoveOutcome.PLACED, book)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,16 +207,21 @@ class BookRepository(Maintenance):
 
         Raises BookChanged (with the stored book) when someone else changed it first, and
         BookNotFound when it is gone."""
-        stored = dataclasses.replace(book, version=expected_version + 1)
+        return self._save(book, expected_version)[0]
+
+    def _save(self, book: Book, expected_version: int) -> tuple[Book, dict[Status, int] | None]:
+        """`save`, and the new counts when the book changed column."""
+        stored = dataclasses.replace(book, version=expected_version + 1, stored_before_reads=False)
         item = to_item(stored)
         fields = {name: value for name, value in item.items() if name not in SET_ONCE}
-        removed = [name for name in OPTIONAL_DATES if name not in item]
+        removed = [name for name in OPTIONAL_ATTRIBUTES if name not in item]
         names = {f"#{name}": name for name in [*fields, *removed]}
         values = {f":{name}": value for name, value in fields.items()}
         values[":expected"] = expected_version
         update = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
         if removed:
             update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
+        counts = None
         with self._changing(book.user_id):
             response = self._update_book_as_seen(
                 "save book",
@@ -184,8 +235,8 @@ class BookRepository(Maintenance):
             )
             old_status = Status(response["Attributes"].get("status", stored.status.value))
             if old_status != stored.status:
-                self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
-        return stored
+                counts = self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
+        return stored, counts
 
     def move(
         self,
@@ -199,50 +250,81 @@ class BookRepository(Maintenance):
         today: dt.date,
     ) -> MoveResult:
         """Move a book the reader saw in `from_status` at `expected_version` to `rank` in `to_status`,
-        in one conditional UpdateItem (no read first): the date rules (`DATES_ON_ARRIVAL`) are part of
-        the update expression, and the condition holds only for the book exactly as the reader saw it.
-        A move to another column then adjusts the counter, which answers with the new counts.
+        in one conditional UpdateItem (no read first): what arriving does to the read-throughs
+        (`reads.read_change`) is part of the update expression, and the condition holds only for the
+        book exactly as the reader saw it. A move to another column then adjusts the counter, which
+        answers with the new counts. A book stored before read-throughs is read and stored whole in
+        the new shape instead (its first move across columns).
 
         Raises BookChanged (with the stored book) or BookNotFound, like `save`."""
-        sets = ["#status = :status", "#user_status = :user_status", "#column_rank = :rank", "#version = :next"]
-        removes = []
-        names = {f"#{name}": name for name in ("status", "user_status", "column_rank", "version")}
-        values: dict[str, Any] = {
-            ":status": to_status.value,
-            ":user_status": user_status(user_id, to_status),
-            ":rank": rank,
-            ":next": expected_version + 1,
-            ":expected": expected_version,
-            ":from": from_status.value,
-        }
+        update = _Update(
+            sets=["#status = :status", "#user_status = :user_status", "#column_rank = :rank", "#version = :next"],
+            names={f"#{name}": name for name in ("status", "user_status", "column_rank", "version")},
+            values={
+                ":status": to_status.value,
+                ":user_status": user_status(user_id, to_status),
+                ":rank": rank,
+                ":next": expected_version + 1,
+                ":expected": expected_version,
+                ":from": from_status.value,
+            },
+            condition=["attribute_exists(book_id)", "#version = :expected", "#status = :from"],
+        )
         if to_status != from_status:
-            for field, change in DATES_ON_ARRIVAL[to_status].items():
-                names[f"#{field}"] = field
-                if change is DateChange.CLEAR:
-                    removes.append(f"#{field}")
-                    continue
-                values[":today"] = today.isoformat()
-                if change is DateChange.TODAY:
-                    sets.append(f"#{field} = :today")
-                else:
-                    sets.append(f"#{field} = if_not_exists(#{field}, :today)")
-        update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        with self._changing(user_id):
-            response = self._update_book_as_seen(
-                "move book",
-                user_id,
-                book_id,
-                UpdateExpression=update,
-                ConditionExpression="attribute_exists(book_id) AND #version = :expected AND #status = :from",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-            )
-            book = from_item(response["Attributes"])
-            if to_status == from_status:
-                return MoveResult(MoveOutcome.PLACED, book)
-            counts = self._adjust_counts(user_id, {from_status: -1, to_status: +1})
-            return MoveResult(MoveOutcome.MOVED, book, counts)
+            _change_reads(update, read_change(from_status, to_status), today)
+        try:
+            with self._changing(user_id):
+                response = self._update_book_as_seen("move book", user_id, book_id, **update.request("ALL_NEW"))
+                book = from_item(response["Attributes"])
+                if to_status == from_status:
+                    return MoveResult(MoveOutcome.PLACED, book)
+                counts = self._adjust_counts(user_id, {from_status: -1, to_status: +1})
+                return MoveResult(MoveOutcome.MOVED, book, counts)
+        except BookChanged as changed:
+            seen = changed.current
+            if not (seen.stored_before_reads and seen.version == expected_version and seen.status == from_status):
+                raise
+        moved, counts = self._save(seen.moved_to(to_status, today, rank), expected_version)
+        return _move_result(moved, counts)
+
+    def set_progress(self, user_id: str, book_id: str, progress: Progress | None, expected_version: int) -> Book:
+        """Where the reader is in the open read-through of a book in Reading: one conditional
+        UpdateItem of the first read-through, which also holds only for a page within the book's
+        pages. Raises BookChanged (with the stored book: also for a page past its last) or
+        BookNotFound, like `save`."""
+        update = _Update(
+            sets=["#version = :next"],
+            names={
+                "#version": "version",
+                "#status": "status",
+                "#reads": "reads",
+                "#page": "page",
+                "#percent": "percent",
+            },
+            values={":next": expected_version + 1, ":expected": expected_version, ":reading": Status.READING.value},
+            condition=["attribute_exists(#reads)", "#version = :expected", "#status = :reading"],
+        )
+        kept = {"page": progress.page, "percent": progress.percent} if progress else {}
+        for name in ("page", "percent"):
+            if kept.get(name) is not None:
+                update.sets.append(f"#reads[0].#{name} = :{name}")
+                update.values[f":{name}"] = kept[name]
+            else:
+                update.removes.append(f"#reads[0].#{name}")
+        if progress and progress.page is not None:
+            update.names["#pages"] = "pages"
+            update.condition.append("(attribute_not_exists(#pages) OR #pages >= :page)")
+        try:
+            with self._changing(user_id):
+                response = self._update_book_as_seen("set progress", user_id, book_id, **update.request("ALL_NEW"))
+                return from_item(response["Attributes"])
+        except BookChanged as changed:
+            seen = changed.current
+            if not (seen.stored_before_reads and seen.version == expected_version and seen.open_read):
+                raise
+        if progress and progress.page is not None and seen.pages is not None and progress.page > seen.pages:
+            raise BookChanged(seen)  # the page is past the book's last: the caller says so
+        return self.save(seen.with_progress(progress), expected_version)
 
     def delete(self, user_id: str, book_id: str) -> Book:
         """Delete one book; BookNotFound when it is not this reader's."""

@@ -6,7 +6,9 @@ import dataclasses
 import datetime as dt
 
 from bookapp.books.model import (
+    BOARD_COLUMNS,
     Book,
+    BookChanged,
     MoveOutcome,
     MoveResult,
     Status,
@@ -14,6 +16,7 @@ from bookapp.books.model import (
     new_column_rank,
     rank_for_place,
 )
+from bookapp.books.record import RecordError, parse_progress
 from bookapp.books.repository import BookRepository, ColumnPage
 
 
@@ -29,7 +32,7 @@ def load_board(books: BookRepository, user_id: str, page_size: int) -> Board:
     A column read to its end gives its exact count; when the stored counter disagrees (a process
     died between a book write and its counter write), the counter is healed here."""
     counts = books.counts(user_id)
-    columns = [books.list_column(user_id, status, page_size) for status in Status]
+    columns = [books.list_column(user_id, status, page_size) for status in BOARD_COLUMNS]
     for column in columns:
         if column.next_cursor is None and counts[column.status] != len(column.books):
             books.repair_count(user_id, column.status, len(column.books))
@@ -118,3 +121,33 @@ def edit_book(
     if (book.title, book.author) == (title, author):
         return book
     return books.save(book.edited(title, author), expected_version)
+
+
+class ProgressOutOfRange(Exception):
+    """A page past the book's last page (the error is the record's, with the book's page count)."""
+
+    def __init__(self, error: RecordError, book: Book):
+        super().__init__(str(error))
+        self.error = error
+        self.book = book
+
+
+def update_progress(
+    books: BookRepository, *, user_id: str, book_id: str, progress_text: str, expected_version: int
+) -> Book:
+    """Set where the reader is in the book they are reading, from what they typed ("120", "45%",
+    or nothing to clear it): one conditional write, which also checks the page against the book's
+    pages. Raises RecordError for what no book allows, ProgressOutOfRange for what this book does
+    not, BookChanged, BookNotFound."""
+    progress = parse_progress(progress_text, pages=None)
+    try:
+        return books.set_progress(user_id, book_id, progress, expected_version)
+    except BookChanged as changed:
+        current = changed.current
+        if current.version != expected_version or current.status is not Status.READING:
+            raise
+        try:
+            parse_progress(progress_text, pages=current.pages)
+        except RecordError as error:
+            raise ProgressOutOfRange(error, current) from None
+        raise

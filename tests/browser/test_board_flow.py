@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from playwright.sync_api import Locator, Page, expect
 
 from bookapp.books import Status
+from bookapp.books.record import PartialDate
 from tests.conftest import PASSWORD
 
 COLUMNS = {
@@ -81,10 +82,11 @@ def utc_today() -> dt.date:
 
 @contextmanager
 def dates_around() -> Iterator[list[str]]:
-    """The UTC dates the server may have used for an action (two around midnight, else one)."""
-    days: list[str] = [utc_today().isoformat()]
+    """The UTC dates the server may have used for an action (two around midnight, else one), as a
+    card shows them ("30 November 2026")."""
+    days: list[str] = [PartialDate.from_date(utc_today()).display()]
     yield days
-    after = utc_today().isoformat()
+    after = PartialDate.from_date(utc_today()).display()
     if after not in days:
         days.append(after)
 

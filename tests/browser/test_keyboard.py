@@ -83,6 +83,11 @@ def test_keyboard_moves_a_card_and_the_focus_follows_it(page: Page, make_user, b
     expect_focus_visible(page.locator(f"#{card_id}"))
 
     page.keyboard.press("Tab")
+    expect_focus_visible(moved.get_by_role("link", name="Kafka on the Shore"))  # the title opens its page
+    page.keyboard.press("Tab")
+    expect_focus_visible(moved.get_by_label(re.compile(r"^Page or % read")))  # a book being read: its progress
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
     expect_focus_visible(move_button(moved, "Not started"))
     page.keyboard.press("Tab")
     finish = move_button(moved, "Finished")
@@ -208,6 +213,8 @@ def test_keyboard_adds_and_deletes_a_book_and_signs_out(page: Page, make_user, b
     expect_counts(page, 1, 0, 0)
 
     # The last card of a column: the focus goes to the column's heading.
+    page.keyboard.press("Tab")
+    expect_focus_visible(heart.get_by_role("link", name="Heart of a Dog"))
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect_focus_visible(heart.get_by_role("button", name=re.compile(r"^Move to Finished\b")))

@@ -26,7 +26,7 @@ def test_a_disabled_user_cannot_sign_in_and_keeps_their_books(admin, app, make_u
     assert "“alice” is enabled." in text(admin.get("/admin/users"))
     browser = Browser(app)
     browser.login("alice")
-    assert ">Dune</h3>" in text(browser.get("/"))
+    assert ">Dune</a></h3>" in text(browser.get("/"))
 
 
 def test_a_wrong_password_for_a_disabled_account_says_nothing_about_it(admin, app, make_user):

@@ -98,6 +98,7 @@ VALID_FORMS = {
     "books.add": {"title": "Dune", "author": "Frank Herbert", "status": "reading"},
     "books.move": {"status": "reading", "version": "1"},
     "books.reorder": {"direction": "up", "version": "1"},
+    "books.progress": {"progress": "12", "version": "1"},
     "books.edit": {"title": "Dune Messiah", "author": "Frank Herbert", "version": "1"},
     "books.delete": {"confirm": "yes"},
     "admin.create_user": {"username": "mallory", "password": NEW_PASSWORD, "is_admin": "y"},

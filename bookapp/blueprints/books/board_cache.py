@@ -58,6 +58,9 @@ BOARD_PAGE_INPUTS = {
     "request": "only request.blueprint, always 'books' on the board",
     "cached_card": "each card from the card cache, keyed by its book's version (CARD_INPUTS)",
     "Status": "a constant",
+    "Outcome": "a constant",
+    "rating_stars": "a function of the rating, which is part of the book's version",
+    "typed_progress": "set only on the answer to refused progress, which is rendered, never kept",
     "empty_messages": "a constant",
     "oob": "a flag of htmx answers, never set on the page",
 }
@@ -70,6 +73,9 @@ CARD_INPUTS = {
     "csrf_token": "a hole filled per response",
     "url_for": "the app's URL map, fixed while the process runs",
     "Status": "a constant",
+    "Outcome": "a constant",
+    "rating_stars": "a function of the rating, which is part of the book's version",
+    "typed_progress": "set only on the answer to refused progress, which is rendered, never kept",
 }
 
 

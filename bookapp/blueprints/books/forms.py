@@ -96,6 +96,16 @@ class ReorderBookForm(FlaskForm):
     version = version_field()
 
 
+class ProgressForm(FlaskForm):
+    """Where the reader is: a page, a percentage ("45%"), or nothing to clear it. The rules are the
+    record's (`parse_progress`); the length cap only keeps junk short."""
+
+    progress = StringField(
+        filters=[_strip], validators=[Length(max=20, message="Enter a page number or a percentage.")]
+    )
+    version = version_field()
+
+
 class ConfirmForm(FlaskForm):
     """A form with nothing but its CSRF token, for confirmations (delete)."""
 

@@ -15,23 +15,33 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from bookapp.blueprints.books import bp
 from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
-from bookapp.blueprints.books.forms import AddBookForm, ConfirmForm, EditBookForm, MoveBookForm, ReorderBookForm
+from bookapp.blueprints.books.forms import (
+    AddBookForm,
+    ConfirmForm,
+    EditBookForm,
+    MoveBookForm,
+    ProgressForm,
+    ReorderBookForm,
+)
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
 from bookapp.books.model import MalformedCursor, MoveOutcome
-from bookapp.books.service import edit_book, load_board, move_book, nudge_book
+from bookapp.books.reads import Outcome
+from bookapp.books.record import RecordError, rating_stars
+from bookapp.books.service import ProgressOutOfRange, edit_book, load_board, move_book, nudge_book, update_progress
 from bookapp.errors import render_error
 
 EMPTY_COLUMN_MESSAGES = {
     Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
     Status.READING: "Not reading anything right now. Move a book here when you start it.",
     Status.FINISHED: "No finished books yet. Books land here when you finish them.",
+    Status.DID_NOT_FINISH: "No books given up. A book you stop reading can go here from Reading.",
 }
 
 
 @bp.app_context_processor
 def board_vocabulary():
     """Names every book template uses (the card is also rendered on admin-free pages)."""
-    return {"Status": Status, "empty_messages": EMPTY_COLUMN_MESSAGES}
+    return {"Status": Status, "Outcome": Outcome, "empty_messages": EMPTY_COLUMN_MESSAGES, "rating_stars": rating_stars}
 
 
 bp.add_app_template_global(cached_card)
@@ -75,8 +85,9 @@ def _answer(book: Book | None = None, **parts) -> str:
     return render_template("books/_answer.html", book=book, **parts)
 
 
-def _on_top_of_its_column(book: Book) -> str:
-    return f"afterbegin:#cards-{book.status.value}"
+def _on_top_of_its_column(book: Book) -> str | None:
+    """Where a card lands on the board; a book on the Did not finish shelf leaves the board."""
+    return f"afterbegin:#cards-{book.status.value}" if book.status.on_board else None
 
 
 def _focus_after_swap(response, selector: str):
@@ -174,8 +185,7 @@ def move(book_id: str):
         if requested.place is not None:
             # The page moved the card already (a drop, or a button with static/app.js): send only what
             # the move changed on it, and leave the card where it is.
-            response = make_response(_answer(book, state=True, counts=result.counts))
-            response.headers["HX-Reswap"] = "none"
+            response = _state_only(_answer(book, state=True, counts=result.counts))
         else:
             # The card leaves its place and lands, whole, on top of its new column.
             response = make_response(_answer(book, land=_on_top_of_its_column(book), counts=result.counts))
@@ -212,6 +222,51 @@ def reorder(book_id: str):
             response = make_response(_answer(book, land=f"{position}:#book-{nudge.neighbour.book_id}"))
         return _focus_after_swap(response, f"#book-{book.book_id} button[value={direction}]")
     return redirect(url_for("books.board"), code=303)
+
+
+@bp.post("/books/<book_id>/progress")
+def progress(book_id: str):
+    """Where the reader is in a book they are reading: one field on the card, Enter saves."""
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        _own_book(book_id)
+        if form.version.errors or form.csrf_token.errors:
+            abort(400)
+        return _progress_refused(_own_book(book_id), form.progress.data, form.progress.errors[0])
+    try:
+        book = update_progress(
+            get_book_repository(),
+            user_id=current_user.books_key,
+            book_id=book_id,
+            progress_text=form.progress.data or "",
+            expected_version=form.version.data,
+        )
+    except RecordError as error:
+        return _progress_refused(_own_book(book_id), form.progress.data, str(error))
+    except ProgressOutOfRange as out_of_range:
+        return _progress_refused(out_of_range.book, form.progress.data, str(out_of_range.error))
+    where = book.progress.display(book.pages) if book.progress else "no progress"
+    flash(f"“{book.title}”: {where}.", "success")
+    if request.htmx:
+        return _state_only(_answer(book, state=True))
+    return redirect(url_for("books.board"), code=303)
+
+
+def _state_only(answer: str, status: int = 200):
+    """An answer that changes only the card's `card_state` (out of band): the card stays in place."""
+    response = make_response(answer, status)
+    response.headers["HX-Reswap"] = "none"
+    return response
+
+
+def _progress_refused(book: Book, typed: str | None, message: str):
+    """The card again, with what the reader typed and why it was refused beside it."""
+    if book.status is not Status.READING:
+        raise BookChanged(book)  # finished or moved meanwhile: the usual "changed meanwhile" answer
+    typed_progress = {"book_id": book.book_id, "typed": typed or "", "error": message}
+    if request.htmx:
+        return _state_only(_answer(book, state=True, typed_progress=typed_progress), 422)
+    return render_template("books/book.html", book=book, typed_progress=typed_progress), 422
 
 
 @bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
