@@ -360,3 +360,21 @@ def test_every_write_reports_the_reader_whose_books_changed(app):
     books.counts("7")
     books.list_column("7", Status.READING, 5)
     assert len(changed) == 7  # reads report nothing
+
+
+@pytest.mark.parametrize("book_id", ["", "not-a-ulid", "A" * 5000, "01JABCDEFGHJKMNPQRSTVWXYZ0#"])
+def test_writes_to_an_id_no_book_can_have_are_not_found_without_asking_dynamodb(books, book_id):
+    calls = dynamodb_calls(books)
+    with pytest.raises(BookNotFound):
+        books.set_progress("7", book_id, Progress(page=3), 1)
+    with pytest.raises(BookNotFound):
+        books.move(
+            "7",
+            book_id,
+            from_status=Status.READING,
+            to_status=Status.FINISHED,
+            rank="5",
+            expected_version=1,
+            today=TODAY,
+        )
+    assert calls == []

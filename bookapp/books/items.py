@@ -127,6 +127,17 @@ def _reads_before_read_throughs(item: dict[str, Any]) -> tuple[ReadThrough, ...]
     return ()
 
 
+# What a board card shows of a book, and so all a column's Query asks for: the first read-through
+# only (the open one, or the latest), the count of finished ones kept beside it, and no notes or
+# facts (and the dates of a book stored before read-throughs). Big records cost the board nothing
+# to parse (`from_item(..., card_only=True)`).
+CARD_PROJECTION = (
+    "user_id, book_id, user_status, column_rank, #status, title, author, version, creation, "
+    "#reads[0], finished_reads, rating, tags, pages, started_on, finished_on"
+)
+CARD_PROJECTION_NAMES = {"#status": "status", "#reads": "reads"}
+
+
 def to_item(book: Book) -> dict[str, Any]:
     item: dict[str, Any] = {
         "user_id": book.user_id,
@@ -139,6 +150,7 @@ def to_item(book: Book) -> dict[str, Any]:
         "version": book.version,
         "creation": book.creation,
         "reads": [read_to_map(read) for read in book.reads],
+        "finished_reads": book.times_finished,
     }
     optional = {
         "isbn13": book.isbn13,
@@ -156,7 +168,10 @@ def to_item(book: Book) -> dict[str, Any]:
     return item
 
 
-def from_item(item: dict[str, Any]) -> Book:
+def from_item(item: dict[str, Any], card_only: bool = False) -> Book:
+    """The book an item holds; `card_only`: an item read with CARD_PROJECTION, whose book has only
+    its first read-through and no notes or facts (it can be shown, never saved)."""
+
     def number(name: str) -> int | None:
         return int(item[name]) if name in item else None  # DynamoDB numbers arrive as Decimal
 
@@ -191,6 +206,8 @@ def from_item(item: dict[str, Any]) -> Book:
         # Books stored before `creation` existed have none; one added again gets one.
         creation=item.get("creation", ""),
         stored_before_reads=stored_before_reads,
+        card_only=card_only,
+        stored_times_finished=int(item["finished_reads"]) if "finished_reads" in item else None,
     )
 
 

@@ -149,6 +149,11 @@ class Book:
     # Read from an item stored before books had read-throughs (its history was made from its start
     # and finish dates); its next write stores the new shape.
     stored_before_reads: bool = dataclasses.field(default=False, compare=False, repr=False)
+    # Read for a board card only (items.CARD_PROJECTION): the first read-through and no notes or
+    # facts. Such a book is shown, never saved (the repository refuses it).
+    card_only: bool = dataclasses.field(default=False, compare=False, repr=False)
+    # The count of finished read-throughs as stored beside them (what a card-only book has).
+    stored_times_finished: int | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def open_read(self) -> ReadThrough | None:
@@ -160,6 +165,8 @@ class Book:
 
     @property
     def times_finished(self) -> int:
+        if self.card_only and self.stored_times_finished is not None:
+            return self.stored_times_finished
         return sum(1 for read in self.reads if read.outcome is Outcome.FINISHED)
 
     @property

@@ -80,6 +80,11 @@ class ReadChange(enum.Enum):
         return None
 
     @property
+    def finishes(self) -> bool:
+        """Whether the change adds a finished read-through (one more read, on the card's "Read ×N")."""
+        return self in (ReadChange.FINISH_OPEN, ReadChange.ADD_FINISHED)
+
+    @property
     def ends_open_as(self) -> Outcome | None:
         return {ReadChange.FINISH_OPEN: Outcome.FINISHED, ReadChange.GIVE_UP_OPEN: Outcome.DID_NOT_FINISH}.get(self)
 

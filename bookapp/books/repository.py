@@ -16,6 +16,8 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from bookapp.books.items import (
+    CARD_PROJECTION,
+    CARD_PROJECTION_NAMES,
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
     OPTIONAL_ATTRIBUTES,
@@ -53,9 +55,12 @@ class _Update:
     values: dict[str, Any]
     condition: list[str]
     removes: list[str] = dataclasses.field(default_factory=list)
+    adds: list[str] = dataclasses.field(default_factory=list)
 
     def request(self, return_values: str) -> dict[str, Any]:
-        expression = "SET " + ", ".join(self.sets) + (" REMOVE " + ", ".join(self.removes) if self.removes else "")
+        expression = "SET " + ", ".join(self.sets)
+        expression += " REMOVE " + ", ".join(self.removes) if self.removes else ""
+        expression += " ADD " + ", ".join(self.adds) if self.adds else ""
         return {
             "UpdateExpression": expression,
             "ConditionExpression": " AND ".join(self.condition),
@@ -83,6 +88,10 @@ def _change_reads(update: _Update, change: ReadChange, today: dt.date) -> None:
         if outcome is Outcome.FINISHED:  # read to the end: the progress has done its work
             update.names.update({"#page": "page", "#percent": "percent"})
             update.removes.extend(["#reads[0].#page", "#reads[0].#percent"])
+    if change.finishes:
+        update.names["#finished_reads"] = "finished_reads"
+        update.values[":one"] = 1
+        update.adds.append("#finished_reads :one")
 
 
 def _move_result(book: Book, counts: dict[Status, int] | None) -> MoveResult:
@@ -120,7 +129,8 @@ class BookRepository(Maintenance):
         return book
 
     def list_column(self, user_id: str, status: Status, page_size: int, cursor: str | None = None) -> ColumnPage:
-        """One page of one column, top of the column first. Raises MalformedCursor for a cursor that is
+        """One page of one column, top of the column first, each book as its card shows it
+        (`Book.card_only`: to change one, `get` it). Raises MalformedCursor for a cursor that is
         not one, and BookNotFound for one that names another reader's column."""
         query: dict[str, Any] = {
             "IndexName": COLUMN_INDEX,
@@ -128,6 +138,8 @@ class BookRepository(Maintenance):
             "ScanIndexForward": False,
             # One more than a page tells whether "Show more" has anything to show.
             "Limit": page_size + 1,
+            "ProjectionExpression": CARD_PROJECTION,
+            "ExpressionAttributeNames": CARD_PROJECTION_NAMES,
         }
         if cursor is not None:
             start_key = decode_cursor(cursor, user_id, status)
@@ -136,7 +148,7 @@ class BookRepository(Maintenance):
             query["ExclusiveStartKey"] = start_key
         with self._errors("query column"):
             response = self._table.query(**query)
-        books = [from_item(item) for item in response["Items"]]
+        books = [from_item(item, card_only=True) for item in response["Items"]]
         # A 1 MB response can also stop a page early: DynamoDB then says there is more.
         has_more = len(books) > page_size or "LastEvaluatedKey" in response
         page = books[:page_size]
@@ -211,6 +223,8 @@ class BookRepository(Maintenance):
 
     def _save(self, book: Book, expected_version: int) -> tuple[Book, dict[Status, int] | None]:
         """`save`, and the new counts when the book changed column."""
+        if book.card_only:
+            raise ValueError("a book read for its card lacks most of its record: get it before saving it")
         stored = dataclasses.replace(book, version=expected_version + 1, stored_before_reads=False)
         item = to_item(stored)
         fields = {name: value for name, value in item.items() if name not in SET_ONCE}
@@ -374,7 +388,9 @@ class BookRepository(Maintenance):
         """One conditional UpdateItem of a book (the condition says "as the reader saw it").
 
         Raises BookChanged with the stored book when the condition fails, or BookNotFound when the
-        book is gone: the read happens only then."""
+        book is gone: the read happens only then. An id that no book can have is not found, unsent."""
+        if not is_valid_book_id(book_id):
+            raise BookNotFound(book_id)
         try:
             with self._errors(operation, translate_conditional=False):
                 return self._table.update_item(Key={"user_id": user_id, "book_id": book_id}, **update)

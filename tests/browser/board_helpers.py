@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 
 from playwright.sync_api import Locator, Page, expect
 
 from bookapp.books import Status
+from bookapp.books.reads import Outcome, ReadThrough
+from bookapp.books.record import PartialDate, Progress
 from tests.browser.test_board_flow import cards, utc_today
 
 # A drag needs room: every card of a short column stays inside this viewport, so the pointer
@@ -82,6 +85,11 @@ class Shelved:
     status: Status
     started_days_ago: int | None = None
     finished_days_ago: int | None = None
+    pages: int | None = None
+    at_page: int | None = None
+    rating: str | None = None
+    tags: tuple[str, ...] = ()
+    read_before_in: int | None = None  # a year it was read before: a re-read
 
 
 # Listed bottom to top of each column (each book added lands on top).
@@ -89,11 +97,28 @@ READING_LIST = [
     Shelved("One Hundred Years of Solitude", "Gabriel García Márquez", Status.NOT_STARTED),
     Shelved("The Brothers Karamazov", "Fyodor Dostoevsky", Status.NOT_STARTED),
     Shelved("Middlemarch", "George Eliot", Status.NOT_STARTED),
-    Shelved("Moby-Dick", "Herman Melville", Status.READING, started_days_ago=23),
-    Shelved("The Left Hand of Darkness", "Ursula K. Le Guin", Status.READING, started_days_ago=6),
-    Shelved("The Hobbit", "J. R. R. Tolkien", Status.FINISHED, started_days_ago=140, finished_days_ago=121),
+    Shelved("Moby-Dick", "Herman Melville", Status.READING, started_days_ago=23, pages=635, at_page=212),
+    Shelved("The Left Hand of Darkness", "Ursula K. Le Guin", Status.READING, started_days_ago=6, tags=("sci-fi",)),
+    Shelved(
+        "The Hobbit",
+        "J. R. R. Tolkien",
+        Status.FINISHED,
+        started_days_ago=140,
+        finished_days_ago=121,
+        rating="5",
+        tags=("fantasy", "comfort read"),
+        read_before_in=2012,
+    ),  # fmt: skip
     Shelved("To Kill a Mockingbird", "Harper Lee", Status.FINISHED, started_days_ago=96, finished_days_ago=80),
-    Shelved("Nineteen Eighty-Four", "George Orwell", Status.FINISHED, started_days_ago=61, finished_days_ago=47),
+    Shelved(
+        "Nineteen Eighty-Four",
+        "George Orwell",
+        Status.FINISHED,
+        started_days_ago=61,
+        finished_days_ago=47,
+        rating="4.5",
+        tags=("book club",),
+    ),  # fmt: skip
     Shelved("Pride and Prejudice", "Jane Austen", Status.FINISHED, started_days_ago=38, finished_days_ago=25),
 ]
 
@@ -109,4 +134,19 @@ def shelve_reading_list(books, user_id: str, reading_list: list[Shelved] = READI
         book = books.add(user_id, entry.title, entry.author, Status.READING, started)
         if entry.status == Status.FINISHED:
             finished = today - dt.timedelta(days=entry.finished_days_ago or 0)
-            books.save(book.moved_to(Status.FINISHED, finished, book.column_rank), book.version)
+            book = books.save(book.moved_to(Status.FINISHED, finished, book.column_rank), book.version)
+        record = {"pages": entry.pages, "tags": entry.tags, "rating": Decimal(entry.rating) if entry.rating else None}
+        if entry.read_before_in:
+            earlier = ReadThrough(
+                Outcome.FINISHED, PartialDate(entry.read_before_in), PartialDate(entry.read_before_in)
+            )
+            record["reads"] = (*book.reads, earlier)
+        if entry.at_page:
+            record["reads"] = (
+                dataclasses.replace(book.reads[0], progress=Progress(page=entry.at_page)),
+                *book.reads[1:],
+            )
+        if any(record.values()):
+            books.save(
+                dataclasses.replace(book, **{key: value for key, value in record.items() if value}), book.version
+            )

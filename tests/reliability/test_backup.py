@@ -91,7 +91,7 @@ def give_full_records(books, user_id):
     """Every field of the record on some of a reader's books, and a book given up."""
     reading = books.list_column(user_id, Status.READING, 1).books[0]
     reading = books.set_progress(user_id, reading.book_id, Progress(page=42), reading.version)
-    finished = books.list_column(user_id, Status.FINISHED, 1).books[0]
+    finished = books.get(user_id, books.list_column(user_id, Status.FINISHED, 1).books[0].book_id)
     books.save(
         dataclasses.replace(
             finished,
