@@ -32,7 +32,7 @@ def test_typing_a_page_and_enter_saves_progress_and_keeps_the_focus(page: Page, 
     page.keyboard.press("Enter")
     expect(page.locator("#messages")).to_contain_text("“Dune”: page 120 of 400.")
     bar = card.get_by_role("progressbar", name="Progress")
-    expect(bar).to_have_attribute("value", "30")
+    expect(bar).to_have_attribute("value", "0.30")
     expect(field).to_be_focused()  # the same field, swapped in place: the reader can type on
     expect(card).to_have_count(1)  # still where it was, not moved
     # A page past the last: the message beside the field, the typed page kept.
@@ -42,7 +42,7 @@ def test_typing_a_page_and_enter_saves_progress_and_keeps_the_focus(page: Page, 
     expect(field).to_have_value("500")
     expect(field).to_have_attribute("aria-invalid", "true")
     page.reload()
-    expect(card_in(page, "reading", "Dune").get_by_role("progressbar")).to_have_attribute("value", "30")
+    expect(card_in(page, "reading", "Dune").get_by_role("progressbar")).to_have_attribute("value", "0.30")
 
 
 def test_progress_without_javascript(new_page, make_user, books):
@@ -55,7 +55,7 @@ def test_progress_without_javascript(new_page, make_user, books):
     with page.expect_navigation():
         field.press("Enter")
     expect(page.locator("#messages")).to_contain_text("“Dune”: 45%.")
-    expect(card_in(page, "reading", "Dune").get_by_role("progressbar")).to_have_attribute("value", "45")
+    expect(card_in(page, "reading", "Dune").get_by_role("progressbar")).to_have_attribute("value", "0.45")
 
 
 def test_giving_up_from_the_books_page_counts_the_shelf(page: Page, make_user, books):

@@ -125,7 +125,7 @@ def test_keyboard_reorders_with_the_up_and_down_buttons(page: Page, make_user, b
     mark_window(page)
     messages = page.locator("#messages")
 
-    down = page.get_by_role("button", name="Move down (Orlando)", exact=True)
+    down = page.get_by_role("article", name="Orlando").get_by_role("button", name="Move down", exact=True)
     tab_to(page, down)
     expect_focus_visible(down)
     page.keyboard.press("Enter")
@@ -142,7 +142,7 @@ def test_keyboard_reorders_with_the_up_and_down_buttons(page: Page, make_user, b
     expect_titles(page, "reading", ["To the Lighthouse", "Mrs Dalloway", "Orlando"])
     expect_focus_visible(down)
 
-    up = page.get_by_role("button", name="Move up (Orlando)", exact=True)
+    up = page.get_by_role("article", name="Orlando").get_by_role("button", name="Move up", exact=True)
     page.keyboard.press("Shift+Tab")
     expect_focus_visible(up)
     page.keyboard.press("Space")
