@@ -6,7 +6,7 @@ import pytest
 
 from bookapp.books import Book, Status
 from bookapp.books.model import new_column_rank
-from bookapp.books.reads import Outcome, ReadThrough, newest_first
+from bookapp.books.reads import READ_TO_THE_END, Outcome, ReadThrough, newest_first
 from bookapp.books.record import PartialDate, Progress
 
 MONDAY = dt.date(2026, 3, 2)
@@ -31,11 +31,12 @@ def reading_since(day, progress=None) -> ReadThrough:
     return ReadThrough(Outcome.READING, started=DAY(day), progress=progress)
 
 
-def finished(started, ended) -> ReadThrough:
-    return ReadThrough(Outcome.FINISHED, started=DAY(started), ended=DAY(ended))
+def finished(started, ended, progress=READ_TO_THE_END) -> ReadThrough:
+    """A read-through finished by a move: read to the end, 100 %."""
+    return ReadThrough(Outcome.FINISHED, started=DAY(started), ended=DAY(ended), progress=progress)
 
 
-LAST_YEAR = finished(dt.date(2025, 1, 5), dt.date(2025, 2, 1))
+LAST_YEAR = finished(dt.date(2025, 1, 5), dt.date(2025, 2, 1), progress=None)  # entered by hand: no progress
 
 
 def test_moving_to_reading_starts_a_read_through_today():
@@ -56,7 +57,8 @@ def test_re_reading_a_finished_book_starts_a_new_read_through_and_keeps_the_old(
 def test_finishing_closes_the_open_read_through_today_and_keeps_its_start():
     book = a_book(Status.READING, [reading_since(MONDAY, Progress(page=120))])
     moved = book.moved_to(Status.FINISHED, FRIDAY)
-    assert moved.reads == (finished(MONDAY, FRIDAY),)  # its progress goes: it is read to the end
+    assert moved.reads == (finished(MONDAY, FRIDAY),)  # page 120 is now 100 %: it is read to the end
+    assert moved.reads[0].progress == Progress(percent=100)
 
 
 def test_finishing_a_book_never_started_records_a_read_of_today():

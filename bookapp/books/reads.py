@@ -17,6 +17,8 @@ from bookapp.books.status import Status
 
 # Enough for a lifetime of re-reads; it bounds the book's item (docs/data-model.md).
 MAX_READ_THROUGHS = 200
+# Where a finished read-through stands, whatever page the reader last entered.
+READ_TO_THE_END = Progress(percent=100)
 
 
 class Outcome(enum.StrEnum):
@@ -34,7 +36,8 @@ class Outcome(enum.StrEnum):
 @dataclasses.dataclass(frozen=True)
 class ReadThrough:
     """One read of a book. Either date may be missing ("read, date unknown"); `ended` is the day it
-    was finished or given up. Only an open read-through has progress."""
+    was finished or given up. Progress is where the reader is in an open one, where they stopped in
+    one given up, and 100 % in one finished by a move."""
 
     outcome: Outcome
     started: PartialDate | None = None
@@ -62,7 +65,7 @@ class ReadChange(enum.Enum):
 
     NONE = "none"
     START = "start"  # a new open read-through, dated today, goes first
-    FINISH_OPEN = "finish open"  # the open read-through ends today, finished (its progress goes)
+    FINISH_OPEN = "finish open"  # the open read-through ends today, finished: its progress is 100 %
     GIVE_UP_OPEN = "give up open"  # the open read-through ends today, not finished (progress kept)
     DROP_OPEN = "drop open"  # the open read-through is removed (back to Not started)
     ADD_FINISHED = "add finished"  # a read-through started and finished today goes first
@@ -74,7 +77,7 @@ class ReadChange(enum.Enum):
         if self is ReadChange.START:
             return ReadThrough(Outcome.READING, started=day)
         if self is ReadChange.ADD_FINISHED:
-            return ReadThrough(Outcome.FINISHED, started=day, ended=day)
+            return ReadThrough(Outcome.FINISHED, started=day, ended=day, progress=READ_TO_THE_END)
         if self is ReadChange.ADD_GIVEN_UP:
             return ReadThrough(Outcome.DID_NOT_FINISH, started=day, ended=day)
         return None
@@ -127,7 +130,7 @@ def apply_read_change(reads: tuple[ReadThrough, ...], change: ReadChange, today:
             first,
             outcome=outcome,
             ended=PartialDate.from_date(today),
-            progress=first.progress if outcome is Outcome.DID_NOT_FINISH else None,
+            progress=first.progress if outcome is Outcome.DID_NOT_FINISH else READ_TO_THE_END,
         )
         return (ended, *reads[1:])
     return reads

@@ -42,7 +42,7 @@ from bookapp.books.model import (
     new_book_id,
     new_column_rank,
 )
-from bookapp.books.reads import Outcome, ReadChange, read_change
+from bookapp.books.reads import READ_TO_THE_END, Outcome, ReadChange, read_change
 from bookapp.books.record import PartialDate, Progress
 
 
@@ -85,9 +85,11 @@ def _change_reads(update: _Update, change: ReadChange, today: dt.date) -> None:
         update.names.update({"#outcome": "outcome", "#ended": "ended"})
         update.values.update({":outcome": outcome.value, ":ended": PartialDate.from_date(today).iso()})
         update.sets.extend(["#reads[0].#outcome = :outcome", "#reads[0].#ended = :ended"])
-        if outcome is Outcome.FINISHED:  # read to the end: the progress has done its work
+        if outcome is Outcome.FINISHED:  # read to the end: 100 %, whatever page was entered last
             update.names.update({"#page": "page", "#percent": "percent"})
-            update.removes.extend(["#reads[0].#page", "#reads[0].#percent"])
+            update.sets.append("#reads[0].#percent = :all_of_it")
+            update.values[":all_of_it"] = READ_TO_THE_END.percent
+            update.removes.append("#reads[0].#page")
     if change.finishes:
         update.names["#finished_reads"] = "finished_reads"
         update.values[":one"] = 1
