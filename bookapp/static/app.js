@@ -401,6 +401,22 @@
     say("Not added yet: " + titles.join(", ") + " (the book before could not be added).", "warning", true);
   });
 
+  // Progress typed on while its save was on its way (a slow network): the answer's card state would
+  // put the field back at what was sent. The reader's newer typing is kept, unsaved, for the next
+  // Enter; htmx keeps the focus on the field by its id.
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var focused = document.activeElement;
+    var target = event.detail.target;
+    var fragment = event.detail.fragment;
+    if (!focused || focused.name !== "progress" || !focused.id || !target || !fragment || !target.contains(focused)) {
+      return;
+    }
+    var fresh = fragment.querySelector("#" + CSS.escape(focused.id));
+    if (fresh && fresh.value !== focused.value) {
+      fresh.setAttribute("value", focused.value);
+    }
+  });
+
   if (window.Sortable) {
     document.querySelectorAll(".book-list[data-status]").forEach(function (list) {
       window.Sortable.create(list, {

@@ -4,6 +4,7 @@ up on a book from the card."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import datetime as dt
 
 from playwright.sync_api import Page, expect
@@ -71,3 +72,30 @@ def test_giving_up_from_the_books_page_counts_the_shelf(page: Page, make_user, b
     page.get_by_role("link", name="Did not finish").click()
     expect(page.get_by_role("heading", name="Did not finish")).to_be_visible()
     expect(page.get_by_role("article", name="Dune")).to_contain_text("Stopped")
+
+
+def test_typing_on_while_progress_is_saved_over_a_slow_network_keeps_what_was_typed(page: Page, make_user, books):
+    """Enter saves page 12; the reader types a 0 before the answer arrives: the field shows 120 when
+    the answer lands (unsaved, as typed), and Enter saves that too."""
+    user = make_user("alice")
+    reading(books, user)
+    sign_in(page, "alice")
+
+    def answer_late(route) -> None:
+        response = route.fetch()
+        page.wait_for_timeout(800)
+        route.fulfill(response=response)
+
+    page.route(re.compile(r"/progress$"), answer_late)
+    card = card_in(page, "reading", "Dune")
+    field = card.get_by_label("Page or %")
+    field.fill("12")
+    field.press("Enter")
+    field.press("End")
+    page.keyboard.type("0")
+    expect(page.locator("#messages")).to_contain_text("“Dune”: page 12 of 400.")
+    expect(field).to_have_value("120")
+    expect(field).to_be_focused()
+    field.press("Enter")
+    expect(page.locator("#messages")).to_contain_text("“Dune”: page 120 of 400.")
+    expect(card.get_by_role("progressbar")).to_have_attribute("value", "0.30")
