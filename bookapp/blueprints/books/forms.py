@@ -3,7 +3,7 @@ import unicodedata
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
 from bookapp.books import Status
@@ -58,9 +58,20 @@ class AddBookForm(BookFieldsForm):
     book_id = HiddenField(default=new_book_id)
 
 
+# Versions count up from 1, one per write; a larger number is no version a page of ours showed.
+MAX_VERSION = 2**63 - 1
+
+
+def _a_version(form, field) -> None:
+    """Between 1 and MAX_VERSION, checked as whole numbers: NumberRange compares through float, which
+    a number of a thousand digits overflows (a 500), and DynamoDB refuses numbers over 38 digits."""
+    if field.data is None or not 1 <= field.data <= MAX_VERSION:
+        raise StopValidation("Not a version of this book.")
+
+
 def version_field() -> IntegerField:
     """The version of the book the reader saw; hidden, so `hidden_tag()` renders it with the token."""
-    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1)])
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), _a_version])
 
 
 class EditBookForm(BookFieldsForm):
