@@ -81,9 +81,13 @@ def test_another_readers_book_is_not_found(books):
 
 def test_malformed_ids_are_not_found_without_asking_dynamodb(books):
     calls = dynamodb_calls(books)
-    for bad in ["#counts", "x", "../1", "0" * 27]:
+    for bad in ["#counts", "x", "../1", "0" * 27, "A" * 5000]:
         with pytest.raises(BookNotFound):
             books.get("7", bad)
+        with pytest.raises(BookNotFound):
+            books.set_progress("7", bad, Progress(page=12), 1)
+        with pytest.raises(BookNotFound):
+            move(books, bad, Status.FINISHED, 1, from_status=Status.READING)
     assert calls == []
 
 

@@ -374,7 +374,10 @@ class BookRepository(Maintenance):
         """One conditional UpdateItem of a book (the condition says "as the reader saw it").
 
         Raises BookChanged with the stored book when the condition fails, or BookNotFound when the
-        book is gone: the read happens only then."""
+        book is gone: the read happens only then. An id that is no book id is not found without
+        asking (DynamoDB would refuse a key that long as a bad request)."""
+        if not is_valid_book_id(book_id):
+            raise BookNotFound(book_id)
         try:
             with self._errors(operation, translate_conditional=False):
                 return self._table.update_item(Key={"user_id": user_id, "book_id": book_id}, **update)
