@@ -84,7 +84,9 @@ class BookPageForms:
 
 
 def tag_suggestions(book: Book) -> tuple[str, ...]:
-    """The reader's tags that this book does not have yet, for the tags field's list."""
+    """The reader's tags that this book does not have yet, for the tags field's list. They come from
+    the reader's tags item, which every save counts tags in (one GetItem, whatever the size of the
+    library), rather than from the books on the board's first pages, which would miss the rest."""
     own = {tag_key(tag) for tag in book.tags}
     return tuple(tag for tag in get_book_repository().reader_tags(current_user.books_key) if tag_key(tag) not in own)
 
