@@ -19,6 +19,7 @@ from bookapp import (
     page_cache,
     redirects,
     request_log,
+    request_size,
     response_headers,
     static_files,
 )
@@ -40,6 +41,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     hosts.init_app(app)  # next: a request for another site is refused before anything else reads it
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    request_size.init_app(app)  # before CSRF protection, which reads the form first
     csrf.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)

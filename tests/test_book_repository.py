@@ -81,9 +81,13 @@ def test_another_readers_book_is_not_found(books):
 
 def test_malformed_ids_are_not_found_without_asking_dynamodb(books):
     calls = dynamodb_calls(books)
-    for bad in ["#counts", "x", "../1", "0" * 27]:
+    for bad in ["#counts", "#tags", "x", "../1", "0" * 27, "A" * 5000]:
         with pytest.raises(BookNotFound):
             books.get("7", bad)
+        with pytest.raises(BookNotFound):
+            books.set_progress("7", bad, Progress(page=12), 1)
+        with pytest.raises(BookNotFound):
+            move(books, bad, Status.FINISHED, 1, from_status=Status.READING)
     assert calls == []
 
 
@@ -378,3 +382,50 @@ def test_writes_to_an_id_no_book_can_have_are_not_found_without_asking_dynamodb(
             today=TODAY,
         )
     assert calls == []
+
+
+# -- the reader's tags ----------------------------------------------------------------------------
+
+
+def tagged(books, book, *tags):
+    return books.save(dataclasses.replace(book, tags=tags), book.version)
+
+
+def test_the_readers_tags_follow_every_save_and_delete(books):
+    dune, emma = add_books(books, "7", 2)
+    dune = tagged(books, dune, "sci-fi", "Classics")
+    emma = tagged(books, emma, "classics", "romance")
+    assert books.reader_tags("7") == ("Classics", "romance", "sci-fi")  # one spelling per tag
+    assert books.reader_tags("8") == ()
+    dune = tagged(books, dune, "Classics")  # sci-fi removed from its only book
+    assert books.reader_tags("7") == ("Classics", "romance")
+    books.delete("7", emma.book_id)
+    assert books.reader_tags("7") == ("Classics",)
+    moved = move(books, dune.book_id, Status.READING, dune.version).book
+    assert moved.tags == ("Classics",) and books.reader_tags("7") == ("Classics",)
+
+
+def test_a_save_that_leaves_the_tags_alone_writes_no_tag_count(books):
+    (book,) = add_books(books, "7", 1)
+    book = tagged(books, book, "sci-fi")
+    calls = dynamodb_calls(books)
+    books.save(dataclasses.replace(book, notes="Spice."), book.version)
+    assert calls == ["UpdateItem"]
+
+
+def test_the_tags_item_is_no_book_and_recount_rebuilds_it(books):
+    dune, emma = add_books(books, "7", 2)
+    tagged(books, dune, "sci-fi")
+    tagged(books, emma, "sci-fi", "romance")
+    books._adjust_tag_counts("7", {"sci-fi": +5, "lost": +1})  # counts gone wrong (a lost write)
+    assert books.reader_tags("7") == ("lost", "romance", "sci-fi")
+    books.recount("7")
+    assert books.reader_tags("7") == ("romance", "sci-fi")
+    item = books._table.get_item(Key={"user_id": "7", "book_id": "#tags"})["Item"]
+    assert {name: int(count) for name, count in item.items() if name.startswith("tag:")} == {
+        "tag:sci-fi": 2,
+        "tag:romance": 1,
+    }
+    assert len(list(books.all_for_user("7"))) == 2
+    assert books.delete_all_for_user("7") == 2
+    assert books.reader_tags("7") == ()

@@ -6,7 +6,9 @@ Table layout (docs/architecture.md has the whole picture):
   projected, so one Query with a limit reads one page of one board column, highest rank first;
 - one counter item per reader (sort key `#counts`, never a valid ULID) holding the number of books in
   each column, so the board shows counts without reading whole columns. The counter has no
-  `user_status`, so it never appears in the index.
+  `user_status`, so it never appears in the index;
+- one tags item per reader (sort key `#tags`) counting the reader's books per tag spelling, so the
+  book page suggests the reader's tags without reading their whole library.
 """
 
 from __future__ import annotations
@@ -14,15 +16,24 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from bookapp.books.model import Book, MalformedCursor, Status, is_valid_book_id
 from bookapp.books.reads import Outcome, ReadThrough
-from bookapp.books.record import BookFormat, PartialDate, Progress
+from bookapp.books.record import BookFormat, PartialDate, Progress, tag_key
 
 COLUMN_INDEX = "by_column"
 COUNTS_SORT_KEY = "#counts"
+# Apart from the counters, so that the board's read of its counts does not grow with the tags: a
+# GetItem costs by the size of the whole item, whatever it asks for.
+TAGS_SORT_KEY = "#tags"
+# A reader's own items beside their books; none is a valid ULID, so no book id names one.
+READER_ITEM_KEYS = (COUNTS_SORT_KEY, TAGS_SORT_KEY)
+# A tag's count is the attribute "tag:<tag as spelled>" (the prefix keeps a tag called "user_id"
+# from naming the key).
+TAG_ATTRIBUTE_PREFIX = "tag:"
 # A book's stored attributes that a change may remove (the others are always set): the record's
 # optional fields, and the start and finish dates of books stored before read-throughs.
 OPTIONAL_ATTRIBUTES = (
@@ -87,6 +98,30 @@ def count_attribute(status: Status) -> str:
 def counts_from_item(item: dict[str, Any]) -> dict[Status, int]:
     # Counters are separate writes: one left off by a crash never shows as a negative count.
     return {status: max(0, int(item.get(count_attribute(status), 0))) for status in Status}
+
+
+def tag_attribute(tag: str) -> str:
+    return TAG_ATTRIBUTE_PREFIX + tag
+
+
+def tags_from_item(item: dict[str, Any]) -> tuple[str, ...]:
+    """The tags a reader's books have, from their tags item: one spelling per tag (the one most
+    books have; of as many, the first in code point order), in alphabetical order whatever the case."""
+    counted: dict[str, tuple[int, str]] = {}
+    for name in sorted(item):
+        count = item[name]
+        if not name.startswith(TAG_ATTRIBUTE_PREFIX) or int(count) <= 0:
+            continue  # a count left at 0 (or below, by a lost write) is a tag no book has
+        tag = name.removeprefix(TAG_ATTRIBUTE_PREFIX)
+        if int(count) > counted.get(tag_key(tag), (0, ""))[0]:
+            counted[tag_key(tag)] = (int(count), tag)
+    return tuple(sorted((tag for _, tag in counted.values()), key=lambda tag: (tag_key(tag), tag)))
+
+
+def tag_count_changes(before: Iterable[str], after: Iterable[str]) -> dict[str, int]:
+    """What a change of a book's tags from `before` to `after` does to the reader's tag counts."""
+    old, new = set(before), set(after)
+    return {**dict.fromkeys(sorted(old - new), -1), **dict.fromkeys(sorted(new - old), +1)}
 
 
 def read_to_map(read: ReadThrough) -> dict[str, Any]:

@@ -9,7 +9,16 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from bookapp.books.items import COLUMN_INDEX, COUNTS_SORT_KEY, from_item, table_definition, to_item, user_status
+from bookapp.books.items import (
+    COLUMN_INDEX,
+    READER_ITEM_KEYS,
+    TAGS_SORT_KEY,
+    from_item,
+    table_definition,
+    tag_attribute,
+    to_item,
+    user_status,
+)
 from bookapp.books.model import Book, Status
 from bookapp.books.table import BookTable
 
@@ -30,7 +39,8 @@ class Maintenance(BookTable):
         return True
 
     def recount(self, user_id: str) -> dict[Status, int]:
-        """Count every column exactly by reading the reader's whole index partitions (CLI repair).
+        """Count every column exactly by reading the reader's whole index partitions, and the books
+        per tag by reading all their books' tags (CLI repair).
 
         Setting the counters reports a change to the reader's items, so the app shows their board
         afresh at the next view: this is also the way to refresh a board after a write made outside
@@ -52,7 +62,29 @@ class Maintenance(BookTable):
                 query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
             self._set_count(user_id, status, total)
             exact[status] = total
+        self._recount_tags(user_id)
         return exact
+
+    def _recount_tags(self, user_id: str) -> None:
+        """Write the reader's tags item afresh from their books' tags."""
+        counts: dict[str, int] = {}
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("user_id").eq(user_id),
+            "ProjectionExpression": "book_id, tags",
+        }
+        while True:
+            with self._errors("recount tags"):
+                response = self._table.query(**query)
+            for item in response["Items"]:
+                if item["book_id"] not in READER_ITEM_KEYS:
+                    for tag in item.get("tags", ()):
+                        counts[tag] = counts.get(tag, 0) + 1
+            if "LastEvaluatedKey" not in response:
+                break
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        item = {"user_id": user_id, "book_id": TAGS_SORT_KEY} | {tag_attribute(tag): n for tag, n in counts.items()}
+        with self._changing(user_id), self._errors("set tag counts"):
+            self._table.put_item(Item=item)
 
     def restore(self, books: list[Book]) -> None:
         """Write books exactly as they were (import into an empty table), then count them."""
@@ -68,7 +100,7 @@ class Maintenance(BookTable):
         while True:
             with self._errors("query all books"):
                 response = self._table.query(**query)
-            yield from (from_item(item) for item in response["Items"] if item["book_id"] != COUNTS_SORT_KEY)
+            yield from (from_item(item) for item in response["Items"] if item["book_id"] not in READER_ITEM_KEYS)
             if "LastEvaluatedKey" not in response:
                 return
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]

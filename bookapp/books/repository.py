@@ -21,12 +21,16 @@ from bookapp.books.items import (
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
     OPTIONAL_ATTRIBUTES,
+    READER_ITEM_KEYS,
     SET_ONCE,
+    TAGS_SORT_KEY,
     counts_from_item,
     decode_cursor,
     encode_cursor,
     from_item,
     read_to_map,
+    tag_count_changes,
+    tags_from_item,
     to_item,
     user_status,
 )
@@ -178,6 +182,13 @@ class BookRepository(Maintenance):
             )
         return counts_from_item(item)
 
+    def reader_tags(self, user_id: str) -> tuple[str, ...]:
+        """Every tag the reader's books have, one spelling each, alphabetically: one GetItem of the
+        tags item (eventually consistent: a tag saved a moment ago may be missing for a moment)."""
+        with self._errors("get tags"):
+            item = self._table.get_item(Key={"user_id": user_id, "book_id": TAGS_SORT_KEY}).get("Item", {})
+        return tags_from_item(item)
+
     def repair_count(self, user_id: str, status: Status, exact: int) -> None:
         """Set a column's counter to a count known to be exact (the column was read to its end).
 
@@ -217,7 +228,8 @@ class BookRepository(Maintenance):
         return book
 
     def save(self, book: Book, expected_version: int) -> Book:
-        """Store `book`'s fields if the stored item is still at `expected_version`.
+        """Store `book`'s fields if the stored item is still at `expected_version`; a change of its
+        tags is counted in the reader's tags item.
 
         Raises BookChanged (with the stored book) when someone else changed it first, and
         BookNotFound when it is gone."""
@@ -252,6 +264,9 @@ class BookRepository(Maintenance):
             old_status = Status(response["Attributes"].get("status", stored.status.value))
             if old_status != stored.status:
                 counts = self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
+            # UPDATED_OLD holds the old tags whenever the book had some (they are set or removed).
+            old_tags = response["Attributes"].get("tags", ())
+            self._adjust_tag_counts(book.user_id, tag_count_changes(old_tags, stored.tags))
         return stored, counts
 
     def move(
@@ -360,6 +375,7 @@ class BookRepository(Maintenance):
                 raise
             book = from_item(response["Attributes"])
             self._adjust_counts(user_id, {book.status: -1})
+            self._adjust_tag_counts(user_id, tag_count_changes(book.tags, ()))
         return book
 
     def delete_all_for_user(self, user_id: str) -> int:
@@ -370,7 +386,7 @@ class BookRepository(Maintenance):
         with self._changing(user_id), self._errors("delete all books"), self._table.batch_writer() as batch:
             for key in self._keys_of_user(user_id):
                 batch.delete_item(Key=key)
-                if key["book_id"] != COUNTS_SORT_KEY:
+                if key["book_id"] not in READER_ITEM_KEYS:
                     deleted += 1
         return deleted
 
@@ -390,7 +406,8 @@ class BookRepository(Maintenance):
         """One conditional UpdateItem of a book (the condition says "as the reader saw it").
 
         Raises BookChanged with the stored book when the condition fails, or BookNotFound when the
-        book is gone: the read happens only then. An id that no book can have is not found, unsent."""
+        book is gone: the read happens only then. An id that is no book id is not found without
+        asking (DynamoDB would refuse a key that long as a bad request)."""
         if not is_valid_book_id(book_id):
             raise BookNotFound(book_id)
         try:

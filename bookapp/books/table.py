@@ -1,6 +1,6 @@
 """The connection to the books table: boto3 set-up, error translation, change reports and the
-per-reader counters. The operations are in repository.py (what requests do) and maintenance.py
-(what operators run)."""
+per-reader counters (books per column, books per tag). The operations are in repository.py (what
+requests do) and maintenance.py (what operators run)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from bookapp.books.items import COUNTS_SORT_KEY, count_attribute, counts_from_item
+from bookapp.books.items import COUNTS_SORT_KEY, TAGS_SORT_KEY, count_attribute, counts_from_item, tag_attribute
 from bookapp.books.model import BooksUnavailable, Status
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,43 @@ class BookTable:
                 ReturnValues="ALL_NEW",
             )
         return counts_from_item(response["Attributes"])
+
+    def _adjust_tag_counts(self, user_id: str, changes: dict[str, int]) -> None:
+        """Add `changes` ({tag: +1 or -1}) to the reader's count of books per tag. A tag that no
+        book has any more leaves the item, so that it holds the tags in use, not every tag ever typed.
+
+        Like the column counters, a separate write: a process that dies before it leaves a count off
+        by one, which `recount` (flask recount-books) repairs."""
+        if not changes:
+            return
+        key = {"user_id": user_id, "book_id": TAGS_SORT_KEY}
+        names = {f"#t{i}": tag_attribute(tag) for i, tag in enumerate(changes)}
+        values = {f":t{i}": delta for i, delta in enumerate(changes.values())}
+        with self._errors("adjust tag counts"):
+            response = self._table.update_item(
+                Key=key,
+                UpdateExpression="ADD " + ", ".join(f"#t{i} :t{i}" for i in range(len(changes))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+                ReturnValues="UPDATED_NEW",
+            )
+        new_counts = response.get("Attributes", {})
+        unused = {f"#u{i}": name for i, (name, count) in enumerate(new_counts.items()) if count <= 0}
+        if not unused:
+            return
+        try:
+            with self._errors("forget unused tags", translate_conditional=False):
+                self._table.update_item(
+                    Key=key,
+                    UpdateExpression="REMOVE " + ", ".join(unused),
+                    ConditionExpression=" AND ".join(f"{name} <= :zero" for name in unused),
+                    ExpressionAttributeNames=unused,
+                    ExpressionAttributeValues={":zero": 0},
+                )
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            # Another book took one of the tags meanwhile: it stays; a count of 0 is never suggested.
 
     @contextlib.contextmanager
     def _changing(self, user_id: str) -> Iterator[None]:

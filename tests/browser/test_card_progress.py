@@ -4,8 +4,8 @@ up on a book from the card."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
+import re
 
 from playwright.sync_api import Page, expect
 

@@ -6,19 +6,24 @@ ones in docs/screenshots/."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import struct
+from decimal import Decimal
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from bookapp.books import Status
+from bookapp.books.reads import Outcome, ReadThrough
+from bookapp.books.record import BookFormat, PartialDate
 from tests.browser.board_helpers import shelve_reading_list
 from tests.browser.test_board_flow import expect_counts, sign_in
 from tests.conftest import ROOT
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users"]
+NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users", "book-light", "book-dark"]
 
 
 def screenshots_dir() -> Path:
@@ -40,6 +45,34 @@ def png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
     return struct.unpack(">II", header[16:24])
+
+
+def record_the_hobbit(books, user_id: str) -> str:
+    """The Hobbit, finished, with a whole record: facts, rating, notes, tags and an earlier read."""
+    (card,) = [book for book in books.list_column(user_id, Status.FINISHED, 10).books if book.title == "The Hobbit"]
+    book = books.get(user_id, card.book_id)  # the whole record, not what its card shows
+    books.save(
+        dataclasses.replace(
+            book,
+            isbn13="9780547928227",
+            pages=300,
+            year_published=1937,
+            series="Middle-earth",
+            series_number=Decimal("1"),
+            format=BookFormat.PAPER,
+            owned=True,
+            rating=Decimal("4.5"),
+            notes="Read aloud to the kids, a chapter a night.\nThe riddles in the dark are still the best part.",
+            tags=("fantasy", "read aloud", "classics"),
+            reads=(
+                *book.reads,
+                ReadThrough(Outcome.FINISHED, started=PartialDate(1998), ended=PartialDate(1998, 8)),
+                ReadThrough(Outcome.DID_NOT_FINISH, started=PartialDate(1991, 3), ended=PartialDate(1991, 4)),
+            ),
+        ),
+        book.version,
+    )
+    return book.book_id
 
 
 def test_screenshots(new_page, make_user, books):
@@ -79,6 +112,16 @@ def test_screenshots(new_page, make_user, books):
     admin.goto("/admin/users")  # the list without the message
     expect(admin.get_by_text("Disabled", exact=True)).to_be_visible()
     shoot(admin, folder, "admin-users", full_page=False)
+
+    # The book page: a whole record, each part with its "Edit" closed.
+    hobbit = record_the_hobbit(books, grace.books_key)
+    for scheme in ("light", "dark"):
+        page = new_page(viewport=DESKTOP, color_scheme=scheme, reduced_motion="reduce")
+        sign_in(page, "grace")
+        page.goto(f"/books/{hobbit}")
+        expect(page.get_by_role("region", name="Read-throughs")).to_contain_text("Started March 1991")
+        expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
+        shoot(page, folder, f"book-{scheme}")
 
     for name in NAMES:
         width, height = png_size(folder / f"{name}.png")

@@ -78,3 +78,19 @@ def test_an_unknown_status_on_a_move_is_a_bad_request(reader, books, app):
     (book,) = books.list_column(alice.books_key, Status.NOT_STARTED, 5).books
     assert reader.post(f"/books/{book.book_id}/move", {"status": "borrowed", "version": 1}).status_code == 400
     assert reader.post(f"/books/{book.book_id}/reorder", {"direction": "sideways", "version": 1}).status_code == 400
+
+
+@pytest.mark.parametrize("version", ["9" * 1000, str(2**63), "0", "-1"])
+def test_a_version_no_page_showed_is_a_bad_request(reader, books, app, version):
+    """A thousand-digit number overflows a float (WTForms' NumberRange compares through one), and
+    DynamoDB refuses numbers of more than 38 digits: either would be a server error."""
+    reader.post("/books", {"title": "Dune", "author": "Frank Herbert"})
+    from bookapp.users import repository as users
+
+    with app.app_context():
+        alice = users.find_by_username("alice")
+    (book,) = books.list_column(alice.books_key, Status.NOT_STARTED, 5).books
+    move = reader.post(f"/books/{book.book_id}/move", {"status": "reading", "version": version})
+    edit = reader.post(f"/books/{book.book_id}/edit", {"title": "Dune", "author": "F. Herbert", "version": version})
+    assert (move.status_code, edit.status_code) == (400, 422)
+    assert books.get(alice.books_key, book.book_id) == book

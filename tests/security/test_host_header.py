@@ -26,7 +26,13 @@ OURS = "books.example.com"
 LOAD_BALANCER_HOSTS = ["172.31.5.9", "172.31.5.9:80", "10.0.1.23:8000"]
 NOT_THIS_SITE = "This server does not answer to the address you used."
 
-URL_VALUES = {"book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0", "user_id": 1, "status": "reading", "filename": "app.css"}
+URL_VALUES = {
+    "book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0",
+    "user_id": 1,
+    "status": "reading",
+    "filename": "app.css",
+    "index": 0,
+}
 
 
 def text(response) -> str:

@@ -202,12 +202,19 @@ def classic_requests(rule, method: str) -> list[dict]:
 
 @pytest.fixture
 def real_values(app, admin, books, make_user) -> dict:
-    """A book the signed-in admin owns, another account to act on, a column and a static file."""
+    """A book the signed-in admin owns (finished, so that its first read-through is there to edit),
+    another account to act on, a column and a static file."""
     with app.app_context():
         boss = users.find_by_username("boss")
-    book = books.add(boss.books_key, "Boss’s book", "Boss", Status.NOT_STARTED, TODAY)
+    book = books.add(boss.books_key, "Boss’s book", "Boss", Status.FINISHED, TODAY)
     carol = make_user("carol")
-    return {"book_id": book.book_id, "user_id": carol.id, "status": Status.NOT_STARTED.value, "filename": "app.css"}
+    return {
+        "book_id": book.book_id,
+        "user_id": carol.id,
+        "status": Status.NOT_STARTED.value,
+        "filename": "app.css",
+        "index": 0,
+    }
 
 
 def send(browser: Browser, method: str, url: str, probe: dict):

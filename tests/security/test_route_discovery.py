@@ -101,6 +101,22 @@ VALID_FORMS = {
     "books.progress": {"progress": "12", "version": "1"},
     "books.edit": {"title": "Dune Messiah", "author": "Frank Herbert", "version": "1"},
     "books.delete": {"confirm": "yes"},
+    "books.edit_facts": {
+        "isbn": "978-0-306-40615-7",
+        "pages": "300",
+        "year_published": "1965",
+        "series": "Dune",
+        "series_number": "1",
+        "format": "paper",
+        "owned": "y",
+        "version": "1",
+    },
+    "books.rate": {"rating": "4.5", "version": "1"},
+    "books.edit_notes": {"notes": "Spice.", "version": "1"},
+    "books.edit_tags": {"add": "sci-fi", "version": "1"},
+    "books.add_read": {"outcome": "finished", "started": "2019-07", "ended": "2019-08-14", "version": "1"},
+    "books.edit_read": {"outcome": "did_not_finish", "started": "2019", "ended": "2020", "version": "1"},
+    "books.delete_read": {"version": "1"},
     "admin.create_user": {"username": "mallory", "password": NEW_PASSWORD, "is_admin": "y"},
     "admin.delete_user": {"confirm": "yes"},
     "admin.disable_user": {"confirm": "yes"},
@@ -187,8 +203,8 @@ def test_another_readers_book_is_not_found_on_every_book_route(reader, books, bo
     bob_key, book = bobs_book
     before = books_of(books, bob_key)
 
-    response = send(reader, method, build(rule, book_id=book.book_id), data, htmx=htmx)
-    missing = send(reader, method, build(rule, book_id=NO_SUCH_BOOK), data, htmx=htmx)
+    response = send(reader, method, build(rule, book_id=book.book_id, index=0), data, htmx=htmx)
+    missing = send(reader, method, build(rule, book_id=NO_SUCH_BOOK, index=0), data, htmx=htmx)
 
     assert response.status_code == 404, text(response)[:500]
     assert "Bob’s private diary" not in text(response)
@@ -274,6 +290,7 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "user_id": carol.id,
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
+        "index": 0,
     }
     get_rules = [rule for rule in RULES if "GET" in rule.methods]
     assert len(get_rules) >= 14
@@ -292,16 +309,23 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
 
 @pytest.fixture
 def csrf_target(app, admin, books, carol):
-    """URL values for every POST route: a book of the signed-in admin's own, and a user to act on."""
+    """URL values for every POST route: a book of the signed-in admin's own (finished, so it has a
+    read-through, the first of its history), and a user to act on."""
     with app.app_context():
         boss_key = users.find_by_username("boss").books_key
-    book = books.add(boss_key, "Boss’s book", "Boss", Status.NOT_STARTED, TODAY)
+    book = books.add(boss_key, "Boss’s book", "Boss", Status.FINISHED, TODAY)
     assert book.version == 1  # VALID_FORMS sends version 1
-    return {"book_id": book.book_id, "user_id": carol.id, "status": Status.NOT_STARTED.value, "boss_key": boss_key}
+    return {
+        "book_id": book.book_id,
+        "user_id": carol.id,
+        "status": Status.NOT_STARTED.value,
+        "index": 0,
+        "boss_key": boss_key,
+    }
 
 
 def post_rule_url(rule, target) -> str:
-    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status")})
+    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index")})
 
 
 def test_csrf_exclusions_are_explicit_and_current():

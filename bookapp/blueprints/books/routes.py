@@ -15,6 +15,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from bookapp.blueprints.books import bp
 from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
+from bookapp.blueprints.books.book_page import BOOK_PAGE_ENDPOINTS, changed_on_book_page, render_book_page
 from bookapp.blueprints.books.forms import (
     AddBookForm,
     ConfirmForm,
@@ -116,6 +117,8 @@ def book_changed(error: BookChanged):
         "This is how it is now; nothing was lost.",
         "warning",
     )
+    if request.endpoint in BOOK_PAGE_ENDPOINTS:
+        return changed_on_book_page(error.current)
     if request.htmx:
         counts = get_book_repository().counts(current_user.books_key)
         return _answer(error.current, land=_on_top_of_its_column(error.current), counts=counts), 409
@@ -152,11 +155,12 @@ def add():
 
 @bp.get("/books/<book_id>")
 def show(book_id: str):
-    """One book's card (htmx: the card alone, e.g. to cancel an inline edit)."""
+    """The book page: its card and its whole record, each part editable (book_page.py); htmx gets
+    the card alone (e.g. to cancel an inline edit on the board)."""
     book = _own_book(book_id)
     if request.htmx:
         return render_template("books/_card.html", book=book)
-    return render_template("books/book.html", book=book)
+    return render_book_page(book)
 
 
 MOVE_MESSAGES = {
@@ -266,7 +270,7 @@ def _progress_refused(book: Book, typed: str | None, message: str):
     typed_progress = {"book_id": book.book_id, "typed": typed or "", "error": message}
     if request.htmx:
         return _state_only(_answer(book, state=True, typed_progress=typed_progress), 422)
-    return render_template("books/book.html", book=book, typed_progress=typed_progress), 422
+    return render_book_page(book, typed_progress=typed_progress), 422
 
 
 @bp.route("/books/<book_id>/edit", methods=["GET", "POST"])
