@@ -45,6 +45,8 @@ def _to_json_value(value: Any) -> Any:
 
 def _book_record(book: Book) -> dict[str, Any]:
     item = to_item(book)
+    if book.tags:
+        item["tags"] = list(book.tags)  # a list in the file, as people read it (the item's string works too)
     return {key: _to_json_value(value) for key, value in item.items() if key not in BOOK_KEYS_LEFT_OUT}
 
 

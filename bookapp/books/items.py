@@ -47,6 +47,7 @@ OPTIONAL_ATTRIBUTES = (
     "rating",
     "notes",
     "tags",
+    "finished_reads",
     "started_on",
     "finished_on",
 )
@@ -166,11 +167,24 @@ def _reads_before_read_throughs(item: dict[str, Any]) -> tuple[ReadThrough, ...]
 # only (the open one, or the latest), the count of finished ones kept beside it, and no notes or
 # facts (and the dates of a book stored before read-throughs). Big records cost the board nothing
 # to parse (`from_item(..., card_only=True)`).
+# The reader and the column are the query's own, so they are not read back (every attribute
+# costs the parse of a typed value: `list_column` fills them in).
 CARD_PROJECTION = (
-    "user_id, book_id, user_status, column_rank, #status, title, author, version, creation, "
+    "book_id, column_rank, title, author, version, creation, "
     "#reads[0], finished_reads, rating, tags, pages, started_on, finished_on"
 )
-CARD_PROJECTION_NAMES = {"#status": "status", "#reads": "reads"}
+CARD_PROJECTION_NAMES = {"#reads": "reads"}
+
+
+# A book's tags are stored as one string, one tag per line (a tag never holds a line break: the
+# record's rules fold whitespace): a list would cost the board's parse one typed value per tag.
+TAG_SEPARATOR = "\n"
+
+
+def stored_tags(item: dict[str, Any]) -> tuple[str, ...]:
+    """A stored item's tags (one string, or a list as exports write them)."""
+    value = item.get("tags") or ()
+    return tuple(value.split(TAG_SEPARATOR)) if isinstance(value, str) else tuple(value)
 
 
 def to_item(book: Book) -> dict[str, Any]:
@@ -185,7 +199,6 @@ def to_item(book: Book) -> dict[str, Any]:
         "version": book.version,
         "creation": book.creation,
         "reads": [read_to_map(read) for read in book.reads],
-        "finished_reads": book.times_finished,
     }
     optional = {
         "isbn13": book.isbn13,
@@ -195,9 +208,10 @@ def to_item(book: Book) -> dict[str, Any]:
         "series_number": book.series_number,
         "format": book.format.value if book.format else None,
         "owned": book.owned or None,
+        "finished_reads": book.times_finished or None,
         "rating": book.rating,
         "notes": book.notes,
-        "tags": list(book.tags),
+        "tags": TAG_SEPARATOR.join(book.tags),
     }
     item.update({name: value for name, value in optional.items() if value not in (None, "", [])})
     return item
@@ -237,12 +251,13 @@ def from_item(item: dict[str, Any], card_only: bool = False) -> Book:
         owned=bool(item.get("owned", False)),
         rating=decimal("rating"),
         notes=item.get("notes", ""),
-        tags=tuple(item.get("tags", ())),
+        tags=stored_tags(item),
         # Books stored before `creation` existed have none; one added again gets one.
         creation=item.get("creation", ""),
         stored_before_reads=stored_before_reads,
         card_only=card_only,
-        stored_times_finished=int(item["finished_reads"]) if "finished_reads" in item else None,
+        # In the current shape an absent count is none; before read-throughs there was none stored.
+        stored_times_finished=int(item.get("finished_reads", 0)) if not stored_before_reads else None,
     )
 
 

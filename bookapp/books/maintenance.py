@@ -14,6 +14,7 @@ from bookapp.books.items import (
     READER_ITEM_KEYS,
     TAGS_SORT_KEY,
     from_item,
+    stored_tags,
     table_definition,
     tag_attribute,
     to_item,
@@ -77,7 +78,7 @@ class Maintenance(BookTable):
                 response = self._table.query(**query)
             for item in response["Items"]:
                 if item["book_id"] not in READER_ITEM_KEYS:
-                    for tag in item.get("tags", ()):
+                    for tag in stored_tags(item):
                         counts[tag] = counts.get(tag, 0) + 1
             if "LastEvaluatedKey" not in response:
                 break

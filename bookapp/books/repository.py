@@ -29,6 +29,7 @@ from bookapp.books.items import (
     encode_cursor,
     from_item,
     read_to_map,
+    stored_tags,
     tag_count_changes,
     tags_from_item,
     to_item,
@@ -154,7 +155,8 @@ class BookRepository(Maintenance):
             query["ExclusiveStartKey"] = start_key
         with self._errors("query column"):
             response = self._table.query(**query)
-        books = [from_item(item, card_only=True) for item in response["Items"]]
+        column = {"user_id": user_id, "status": status.value}
+        books = [from_item({**item, **column}, card_only=True) for item in response["Items"]]
         # A 1 MB response can also stop a page early: DynamoDB then says there is more.
         has_more = len(books) > page_size or "LastEvaluatedKey" in response
         page = books[:page_size]
@@ -265,7 +267,7 @@ class BookRepository(Maintenance):
             if old_status != stored.status:
                 counts = self._adjust_counts(book.user_id, {old_status: -1, stored.status: +1})
             # UPDATED_OLD holds the old tags whenever the book had some (they are set or removed).
-            old_tags = response["Attributes"].get("tags", ())
+            old_tags = stored_tags(response["Attributes"])
             self._adjust_tag_counts(book.user_id, tag_count_changes(old_tags, stored.tags))
         return stored, counts
 
