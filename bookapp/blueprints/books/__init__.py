@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("books", __name__)
 
-from bookapp.blueprints.books import record_routes, routes  # noqa: E402,F401  (registers the routes)
+from bookapp.blueprints.books import record_routes, routes, search_routes  # noqa: E402,F401  (registers the routes)

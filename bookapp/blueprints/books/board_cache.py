@@ -63,6 +63,8 @@ BOARD_PAGE_INPUTS = {
     "typed_progress": "set only on the answer to refused progress, which is rendered, never kept",
     "empty_messages": "a constant",
     "oob": "a flag of htmx answers, never set on the page",
+    "q": "the search box's query, never set on the board: the box is empty",
+    "live": "a flag of the search page's box, never set on the board",
 }
 BOARD_REQUEST_ATTRIBUTES = ("blueprint",)
 
