@@ -166,3 +166,16 @@ def test_a_query_typed_letter_by_letter_reads_the_books_once(reader, books, alic
     calls.clear()
     assert "Dune Messiah" in results(reader, "dune")
     assert set(calls) == {"Query"}  # the reader's partition, read again after a change; never a Scan
+
+
+def test_a_card_moved_from_the_search_page_changes_where_it_is(reader, books, alice_key):
+    dune = add(books, alice_key, "Dune", "Frank Herbert")
+    response = reader.client.post(
+        f"/books/{dune.book_id}/move",
+        data={"csrf_token": reader.token(), "status": "reading", "version": dune.version, "from_status": "not_started"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/search?q=dune"},
+    )
+    assert response.status_code == 200
+    answer = text(response)
+    assert answer.lstrip().startswith(f'<article class="card book-card" id="book-{dune.book_id}"')
+    assert "cards-reading" not in answer and 'id="count-' not in answer  # no columns or counts on the page

@@ -84,3 +84,17 @@ def test_the_search_page_is_accessible(new_page, make_user, books, scheme, page_
     page.goto("/search?q=%3F%21")
     expect(page.get_by_role("alert")).to_be_visible()
     assert_accessible(page, f"the search page refusing a query ({scheme})")
+
+
+def test_a_card_moved_from_the_results_is_saved_and_the_page_stays(page: Page, make_user, books):
+    user = make_user("alice")
+    shelve(books, user.books_key)
+    sign_in(page, "alice")
+    page.goto("/search?q=dune")
+    page.get_by_role("button", name="Move to Reading").click()
+    expect(page.locator("#messages")).to_contain_text("Dune")
+    card = page.locator(".search-result .book-card")
+    expect(card.locator(".status-badge")).to_have_text("Reading")  # the card changes where it is
+    expect(page).to_have_url(re.compile(r"/search\?q=dune$"))
+    (book,) = [book for book in books.all_for_user(user.books_key) if book.title == "Dune"]
+    assert book.status == Status.READING

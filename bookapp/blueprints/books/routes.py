@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -83,7 +84,19 @@ def _board_html(add_form: AddBookForm) -> str:
 
 def _answer(book: Book | None = None, **parts) -> str:
     """An htmx answer: the parts an action changed, and the messages (see books/_answer.html)."""
+    if _on_search_page():
+        # The search results have no columns and no counts: a card that would land in another
+        # column changes where it is.
+        if parts.pop("land", None):
+            parts.setdefault("main", "card")
+        parts.pop("counts", None)
     return render_template("books/_answer.html", book=book, **parts)
+
+
+def _on_search_page() -> bool:
+    """Whether htmx sent the request from the search page (the card's buttons are the board's)."""
+    current_url = request.htmx.current_url if request.htmx else None
+    return bool(current_url) and urlsplit(current_url).path == url_for("books.search")
 
 
 def _on_top_of_its_column(book: Book) -> str | None:
