@@ -24,9 +24,10 @@ from bookapp.users.models import User
 
 RESULTS_LIMIT = 100
 
-# Readers whose corpus a process keeps, one each (a new revision replaces the old one). A corpus of
-# 10,000 books with the books themselves is about 30 MB, so a worker holds at most about
-# SEARCH_CORPUS_READERS × 30 MB; a kept corpus also goes SEARCH_CORPUS_SECONDS after it was built.
+# Readers whose library a process keeps, one each (a new revision replaces the old one). 10,000 books
+# with a few sentences of notes each, and their corpus, measured 16 MB (tracemalloc): a worker holds
+# at most about SEARCH_CORPUS_READERS × 16 MB for readers that large (longer notes, more), and a kept
+# library goes SEARCH_CORPUS_SECONDS after it was built.
 SEARCH_CORPUS_READERS = 8
 SEARCH_CORPUS_SECONDS = 300
 
