@@ -267,99 +267,13 @@ def with_read_deleted(book: Book, index: int) -> Book:
 # -- the edits, stored ------------------------------------------------------------------------------
 
 
-def _edit(
+def edit_record(
     books: BookRepository, *, user_id: str, book_id: str, expected_version: int, change: Callable[[Book], Book]
 ) -> Edit:
-    """Read the book as the reader saw it, apply `change` (which refuses or returns the edited book),
-    and store it in one conditional write when it differs."""
+    """Read the book as the reader saw it, apply `change` (one of the `with_…` edits above, which
+    refuses or returns the edited book), and store it in one conditional write when it differs."""
     book = books.get_as_seen(user_id, book_id, expected_version)
     edited = change(book)
     if edited == book:
         return Edit(EditOutcome.UNCHANGED, book)
     return Edit(EditOutcome.SAVED, books.save(edited, expected_version))
-
-
-def edit_facts(
-    books: BookRepository, *, user_id: str, book_id: str, expected_version: int, facts: Facts, this_year: int
-) -> Edit:
-    """ISBN, pages, year first published, series and number, format, owned."""
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_facts(book, facts, this_year),
-    )
-
-
-def rate_book(books: BookRepository, *, user_id: str, book_id: str, expected_version: int, rating: str) -> Edit:
-    """A rating in half steps from 0.5 to 5, or none ("")."""
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_rating(book, rating),
-    )
-
-
-def edit_notes(books: BookRepository, *, user_id: str, book_id: str, expected_version: int, notes: str) -> Edit:
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_notes(book, notes),
-    )
-
-
-def edit_tags(
-    books: BookRepository, *, user_id: str, book_id: str, expected_version: int, add: str = "", remove: str = ""
-) -> Edit:
-    """Add the tags typed in `add` and remove the tag `remove` (the repository counts the change in
-    the reader's tags, which the book page suggests)."""
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_tags(book, add, remove),
-    )
-
-
-def add_read_through(
-    books: BookRepository, *, user_id: str, book_id: str, expected_version: int, read: ReadThroughText
-) -> Edit:
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_read_added(book, read),
-    )
-
-
-def edit_read_through(
-    books: BookRepository, *, user_id: str, book_id: str, expected_version: int, index: int, read: ReadThroughText
-) -> Edit:
-    """Change the read-through at `index` in the book's history (newest first). ReadThroughNotFound
-    when there is none there."""
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_read_edited(book, index, read),
-    )
-
-
-def delete_read_through(
-    books: BookRepository, *, user_id: str, book_id: str, expected_version: int, index: int
-) -> Edit:
-    return _edit(
-        books,
-        user_id=user_id,
-        book_id=book_id,
-        expected_version=expected_version,
-        change=lambda book: with_read_deleted(book, index),
-    )

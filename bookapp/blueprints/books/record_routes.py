@@ -27,7 +27,7 @@ from bookapp.blueprints.books.forms import (
 )
 from bookapp.blueprints.books.routes import _own_book, _today
 from bookapp.books import Book, editing, get_book_repository
-from bookapp.books.editing import Edit, EditOutcome, EditRefused, ReadThroughNotFound
+from bookapp.books.editing import EditOutcome, EditRefused, ReadThroughNotFound
 from bookapp.books.record import NOTES_MAX_LENGTH
 from bookapp.errors import render_error
 from bookapp.request_size import larger_body
@@ -49,30 +49,27 @@ def read_through_not_found(error: ReadThroughNotFound):
     return render_error(404)
 
 
-def _editor(book_id: str, form: RecordForm) -> dict:
-    """The arguments every edit takes: the books, whose book, which one (the URL's), the version seen."""
-    return {
-        "books": get_book_repository(),
-        "user_id": current_user.books_key,
-        "book_id": book_id,
-        "expected_version": form.version.data,
-    }
-
-
 def _save(
     book_id: str,
     part: str,
     form: RecordForm,
-    edit: Callable[[], Edit],
+    change: Callable[[Book], Book],
     saved_message: Callable[[Book], str],
     index: int | None = None,
 ):
-    """Run `edit` for the form of `part` (a read-through's form: its `index`) and answer."""
+    """Apply `change` (an edit of books/editing.py) for the form of `part` (a read-through's form:
+    its `index`) to the book as the reader saw it, and answer."""
     if not form.validate_on_submit():  # no version, or not a number
         _own_book(book_id)  # someone else's book is 404 before it is 400
         abort(400)
     try:
-        result = edit()
+        result = editing.edit_record(
+            get_book_repository(),
+            user_id=current_user.books_key,
+            book_id=book_id,
+            expected_version=form.version.data,
+            change=change,
+        )
     except EditRefused as refused:
         form.add_errors(refused.errors)
         forms = BookPageForms.of(refused.book).with_sent(part, form, index)
@@ -98,7 +95,7 @@ def edit_facts(book_id: str):
         book_id,
         "facts",
         form,
-        lambda: editing.edit_facts(**_editor(book_id, form), facts=form.facts(), this_year=_today().year),
+        lambda book: editing.with_facts(book, form.facts(), _today().year),
         lambda book: f"Saved the facts of “{book.title}”.",
     )
 
@@ -117,7 +114,7 @@ def rate(book_id: str):
         book_id,
         "rating",
         form,
-        lambda: editing.rate_book(**_editor(book_id, form), rating=form.rating.data or ""),
+        lambda book: editing.with_rating(book, form.rating.data or ""),
         _rating_message,
     )
 
@@ -135,7 +132,7 @@ def edit_notes(book_id: str):
         book_id,
         "notes",
         form,
-        lambda: editing.edit_notes(**_editor(book_id, form), notes=form.notes.data or ""),
+        lambda book: editing.with_notes(book, form.notes.data or ""),
         lambda book: f"Saved your notes on “{book.title}”.",
     )
 
@@ -154,11 +151,7 @@ def edit_tags(book_id: str):
         book_id,
         "tags",
         form,
-        lambda: editing.edit_tags(
-            **_editor(book_id, form),
-            add=form.add.data or "",
-            remove=form.remove.data or "",
-        ),
+        lambda book: editing.with_tags(book, form.add.data or "", form.remove.data or ""),
         _tags_message,
     )
 
@@ -171,7 +164,7 @@ def add_read(book_id: str):
         book_id,
         "reads",
         form,
-        lambda: editing.add_read_through(**_editor(book_id, form), read=form.read_through()),
+        lambda book: editing.with_read_added(book, form.read_through()),
         lambda book: f"Added a read-through of “{book.title}”.",
     )
 
@@ -185,7 +178,7 @@ def edit_read(book_id: str, index: int):
         book_id,
         "reads",
         form,
-        lambda: editing.edit_read_through(**_editor(book_id, form), index=index, read=form.read_through()),
+        lambda book: editing.with_read_edited(book, index, form.read_through()),
         lambda book: f"Saved the read-through of “{book.title}”.",
         index=index,
     )
@@ -200,7 +193,7 @@ def delete_read(book_id: str, index: int):
         book_id,
         "reads",
         form,
-        lambda: editing.delete_read_through(**_editor(book_id, form), index=index),
+        lambda book: editing.with_read_deleted(book, index),
         lambda book: f"Deleted a read-through of “{book.title}”.",
         index=index,
     )
