@@ -115,9 +115,8 @@ def search():
     context["query"] = query
     if not query.is_empty:
         library = _library()
-        hits = library.corpus.search(query)
-        shown = hits[:RESULTS_LIMIT]
-        context |= {"groups": _groups(shown, library.books), "total": len(hits), "shown": len(shown)}
+        shown, total = library.corpus.find(query, RESULTS_LIMIT)
+        context |= {"groups": _groups(shown, library.books), "total": total, "shown": len(shown)}
     return _vary(render_template(template, **context, highlight=highlight, snippet=snippet))
 
 
