@@ -12,7 +12,7 @@ from bookapp.books.reads import READ_TO_THE_END, Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate, Progress
 
 FORMULA_TITLE = '=HYPERLINK("http://evil.example", "Click")'
-FORMULA_NOTES = '+1 surprising twist\n=SUM(A1:A9)\r\n\nthird line, with a comma and "quotes"'
+FORMULA_NOTES = '+1 surprising twist\n=SUM(A1:A9)\n\n\tthird line, with a comma and "quotes"'
 
 
 def _book(user_key: str, title: str, author: str, status: Status, **record) -> Book:
