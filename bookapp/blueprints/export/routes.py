@@ -2,7 +2,10 @@
 never all in a worker's memory, and the upload that brings a JSON export back into the account.
 
 The first page of books is read before the response starts: an outage then gets the usual "try
-again" page instead of a file cut short after its header."""
+again" page instead of a file cut short after its header. What the rest of the download needs (the
+reader's key and name, the repository) is taken before it starts too, so the generator needs no
+request context: no `stream_with_context`, which would keep the request's contexts, and with them
+its users-database connection, for as long as the download lasts."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Iterator
 
-from flask import Response, current_app, flash, redirect, render_template, stream_with_context, url_for
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -45,7 +48,7 @@ def _library_pages() -> Iterator[list[Book]]:
 def _download(chunks: Iterable[str], mimetype: str, name: str, extension: str) -> Response:
     filename = f"book-tracking-online-{name}-{_now().date().isoformat()}.{extension}"
     return Response(
-        stream_with_context(chunk.encode() for chunk in chunks),
+        (chunk.encode() for chunk in chunks),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
