@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import time
 
 import pytest
 
@@ -195,15 +196,15 @@ def test_exports_are_for_signed_in_readers_only(browser, url):
 
 @pytest.mark.parametrize("url", ["/export/goodreads.csv", "/export/library.json"])
 def test_an_export_streams_the_library_a_page_of_books_at_a_time(app, reader, books, alice_key, url):
-    """The response is a generator that reads the next page of books only when the one before has been
-    sent: a worker never holds the whole library."""
+    """The response is a generator, and the pages of books are read as it is sent (one page read
+    ahead, at most): a worker never holds the whole library."""
     app.config["EXPORT_PAGE_SIZE"] = 4
-    for i in range(14):
+    for i in range(30):
         books.add(alice_key, f"Book {i}", "Author", Status.NOT_STARTED, TODAY)
     queries: list[int] = []
 
     def count_query(params, **_):
-        if params.get("KeyConditionExpression") is not None and "IndexName" not in params:
+        if "IndexName" not in params and "ProjectionExpression" not in params:
             queries.append(params.get("Limit"))
 
     books.client.meta.events.register("provide-client-params.dynamodb.Query", count_query)
@@ -212,12 +213,36 @@ def test_an_export_streams_the_library_a_page_of_books_at_a_time(app, reader, bo
         assert response.is_streamed
         chunks = iter(response.response)
         first = next(chunks)
-        read_before_the_first_chunk = len(queries)
+        time.sleep(0.5)  # time enough for the reading thread to read all it would
+        read_before_the_rest_was_asked_for = len(queries)
         rest = b"".join(chunks)
         response.close()
     finally:
         books.client.meta.events.unregister("provide-client-params.dynamodb.Query", count_query)
 
-    assert read_before_the_first_chunk == 1
-    assert queries == [4] * len(queries) and len(queries) >= 4  # 14 books and the two counter items
-    assert (first + rest).decode().count("Book ") >= 14
+    # The page sent, the page waiting for it, and the page read after that, of 8 pages.
+    assert read_before_the_rest_was_asked_for <= 3
+    assert queries == [4] * len(queries) and len(queries) >= 8  # 30 books and the two counter items
+    assert len(re.findall(r"Book [0-9]+", (first + rest).decode())) == 30
+
+
+def test_a_download_stopped_early_stops_reading_the_library(app, reader, books, alice_key):
+    app.config["EXPORT_PAGE_SIZE"] = 4
+    for i in range(30):
+        books.add(alice_key, f"Book {i}", "Author", Status.NOT_STARTED, TODAY)
+    queries: list[int] = []
+
+    def count_query(params, **_):
+        queries.append(params.get("Limit"))
+
+    response = reader.client.get("/export/library.json", buffered=False)
+    books.client.meta.events.register("provide-client-params.dynamodb.Query", count_query)
+    try:
+        next(iter(response.response))
+        response.close()  # what the server does when the browser goes away
+        time.sleep(1.5)  # the reading thread looks whether it is still wanted every second
+        after_closing = len(queries)
+        time.sleep(1.5)
+        assert len(queries) == after_closing <= 3
+    finally:
+        books.client.meta.events.unregister("provide-client-params.dynamodb.Query", count_query)

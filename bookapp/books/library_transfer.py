@@ -5,6 +5,8 @@ Part of `BookRepository`; request-path operations, so Query pages and batch writ
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -15,6 +17,11 @@ from bookapp.books.items import READER_ITEM_KEYS, from_item, to_item
 from bookapp.books.model import Book
 from bookapp.books.table import BookTable
 
+# How long the reading thread waits for a slow consumer (a slow download) before looking again whether
+# the consumer has gone.
+_HANDOVER_SECONDS = 1.0
+_DONE = object()
+
 # Tag counts are changed by one UpdateItem each this many tags: an update expression may be at most
 # 4 KB, and a tag's clause is up to about 60 characters.
 TAG_COUNTS_PER_UPDATE = 40
@@ -23,8 +30,43 @@ TAG_COUNTS_PER_UPDATE = 40
 class LibraryTransfer(BookTable):
     def library_pages(self, user_id: str, page_size: int) -> Iterator[list[Book]]:
         """Every book of a reader, `page_size` (or what fits in DynamoDB's 1 MB) per Query, in the
-        order of their ids (the order they were first added). Each page is read when the one before
-        it has been used, so a caller that lets go of a page holds at most one."""
+        order of their ids (the order they were first added).
+
+        A thread reads ahead while the caller uses a page (the Query's wait and its parse overlap the
+        caller's writing): at most three pages are held (the one in use, one handed over and waiting,
+        one read after it), never the library.
+        Closing the iterator early (a download cancelled) stops the thread within a second."""
+        handover: queue.Queue = queue.Queue(maxsize=1)
+        stopped = threading.Event()
+
+        def hand_over(value: Any) -> bool:
+            while not stopped.is_set():
+                try:
+                    handover.put(value, timeout=_HANDOVER_SECONDS)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def read_pages() -> None:
+            try:
+                for page in self._pages_in_order(user_id, page_size):
+                    if not hand_over(page):
+                        return
+                hand_over(_DONE)
+            except Exception as error:  # BooksUnavailable and the like: raised where the pages are used
+                hand_over(error)
+
+        threading.Thread(target=read_pages, name="library-pages", daemon=True).start()
+        try:
+            while (page := handover.get()) is not _DONE:
+                if isinstance(page, Exception):
+                    raise page
+                yield page
+        finally:
+            stopped.set()
+
+    def _pages_in_order(self, user_id: str, page_size: int) -> Iterator[list[Book]]:
         query: dict[str, Any] = {
             "KeyConditionExpression": Key("user_id").eq(user_id),
             "Limit": page_size,
