@@ -195,3 +195,19 @@ def test_the_cli_says_why_a_file_is_refused(app, make_user, tmp_path):
     result = app.test_cli_runner().invoke(args=["import-library", "dora", str(file)])
 
     assert result.exit_code != 0 and "not a Book Tracking Online library export" in result.output
+
+
+def test_a_file_saved_with_a_byte_order_mark_imports(app, books, exported, carol):
+    response = upload(carol, b"\xef\xbb\xbf" + exported)
+
+    assert response.status_code == 303
+    assert len(list(books.all_for_user(key_of(app, "carol")))) == 5
+
+
+def test_notes_are_imported_exactly_as_written_even_where_the_book_page_would_tidy_them(app, books, exported, carol):
+    untidy = "Line one  \r\nline two with trailing spaces   "
+
+    upload(carol, book_edited(exported, notes=untidy))
+
+    (hobbit,) = [book for book in books.all_for_user(key_of(app, "carol")) if book.title == "The Hobbit"]
+    assert hobbit.notes == untidy

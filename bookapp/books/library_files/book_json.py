@@ -6,6 +6,7 @@ The same shape in the operator's whole-site backup (bookapp/backup.py) and in a 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -41,8 +42,26 @@ def from_json_value(value: Any) -> Any:
     return value
 
 
-def book_to_json(book: Book) -> dict[str, Any]:
+def _book_fields(book: Book) -> dict[str, Any]:
     item = to_item(book)
     if book.tags:
         item["tags"] = list(book.tags)  # a list in the file, as people read it (the item's string works too)
-    return {key: to_json_value(value) for key, value in item.items() if key not in BOOK_KEYS_LEFT_OUT}
+    for key in BOOK_KEYS_LEFT_OUT:
+        del item[key]
+    return item
+
+
+def book_to_json(book: Book) -> dict[str, Any]:
+    return {key: to_json_value(value) for key, value in _book_fields(book).items()}
+
+
+def _json_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return to_json_value(value)
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def book_json_text(book: Book) -> str:
+    """`book_to_json` as JSON text, keys sorted, on one line; the encoder converts the numbers itself
+    (an export writes 10,000 of these, and walking each item in Python first costs a third more)."""
+    return json.dumps(_book_fields(book), default=_json_number, ensure_ascii=False, sort_keys=True)
