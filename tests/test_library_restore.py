@@ -211,3 +211,18 @@ def test_notes_are_imported_exactly_as_written_even_where_the_book_page_would_ti
 
     (hobbit,) = [book for book in books.all_for_user(key_of(app, "carol")) if book.title == "The Hobbit"]
     assert hobbit.notes == untidy
+
+
+def test_an_import_writes_only_into_the_signed_in_readers_account(app, books, exported, carol, make_user):
+    bob = make_user("bob")
+    data = json.loads(exported)
+    for book in data["books"]:
+        book["user_id"] = bob.books_key  # a file edited to aim at someone else's books
+        book["user_status"] = f"{bob.books_key}#finished"
+
+    upload(carol, json.dumps(data).encode())
+
+    assert list(books.all_for_user(bob.books_key)) == []
+    assert books.counts(bob.books_key) == dict.fromkeys(Status, 0)
+    assert len(list(books.all_for_user(key_of(app, "carol")))) == 5
+    assert {book.user_id for book in books.all_for_user(key_of(app, "carol"))} == {key_of(app, "carol")}
