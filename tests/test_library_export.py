@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from bookapp.books import Status
+from bookapp.books import BookRepository, Status
 from bookapp.books.spreadsheet_cells import undefuse
 from bookapp.users import repository as users
 from tests.conftest import Browser
@@ -246,3 +246,15 @@ def test_a_download_stopped_early_stops_reading_the_library(app, reader, books, 
         assert len(queries) == after_closing <= 3
     finally:
         books.client.meta.events.unregister("provide-client-params.dynamodb.Query", count_query)
+
+
+@pytest.mark.parametrize("url", ["/export/goodreads.csv", "/export/library.json"])
+def test_a_book_store_that_does_not_answer_gets_the_try_again_page_not_a_file_cut_short(app, reader, url):
+    # A table that is not there fails the first Query the way an outage does (BooksUnavailable).
+    app.extensions["book_repository"] = BookRepository("no-such-table", "us-east-1")
+
+    response = reader.get(url)
+
+    assert response.status_code == 503
+    assert response.mimetype == "text/html" and "Content-Disposition" not in response.headers
+    assert "try again" in text(response)
