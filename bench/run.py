@@ -1,4 +1,4 @@
-"""Benchmark: what a board, a move and an add cost as a library grows, printed as one table.
+"""Benchmark: what a board, a move, an add and an export cost as a library grows, printed as one table.
 
     .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
     .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
@@ -614,6 +614,23 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     rows.append(("  board hard reload ÷ bare route", f"{reload_rps / ceiling:.0%}", "", ""))
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
+
+    # The whole library downloaded, as /export streams it (a page of books per Query), read to its end.
+    for name, path in (("JSON", "/export/library.json"), ("Goodreads CSV", "/export/goodreads.csv")):
+        download = sessions[largest].request("GET", path)
+        assert download.status == 200, (path, download.status)
+        seconds = download.ms / 1000
+        rows.append(
+            (
+                f"export {largest:,} books, {name}",
+                f"{seconds:.1f} s, {download.size / 1024 / 1024:.1f} MB",
+                "≤ 10 s" if largest >= 10_000 else "",
+                verdict(seconds <= 10) if largest >= 10_000 else "",
+            )
+        )
+    rows.append(
+        ("  peak RSS of a gunicorn worker, after the exports", f"{worker_peak_rss_mb(master_pid):.0f} MB", "", "")
+    )
 
     libraries = ", ".join(f"{size:,}" for size in sizes)
     print(f"Benchmark on {os.cpu_count()} CPUs, libraries of {libraries} books, {samples} samples each")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Iterable
 from decimal import Decimal
@@ -139,9 +140,16 @@ def read_to_map(read: ReadThrough) -> dict[str, Any]:
     return stored
 
 
+@functools.lru_cache(maxsize=4096)
+def _stored_date(text: str) -> PartialDate:
+    """A stored date, parsed once per process: whole libraries are read at once (an export), their
+    dates repeat, and a `PartialDate` is immutable."""
+    return PartialDate.parse(text)
+
+
 def read_from_map(stored: dict[str, Any]) -> ReadThrough:
     def date(name: str) -> PartialDate | None:
-        return PartialDate.parse(stored[name]) if stored.get(name) else None
+        return _stored_date(stored[name]) if stored.get(name) else None
 
     progress = None
     if "page" in stored:

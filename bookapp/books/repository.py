@@ -35,6 +35,7 @@ from bookapp.books.items import (
     to_item,
     user_status,
 )
+from bookapp.books.library_transfer import LibraryTransfer
 from bookapp.books.maintenance import Maintenance
 from bookapp.books.model import (
     Book,
@@ -112,9 +113,9 @@ class ColumnPage:
     next_cursor: str | None  # opaque; pass back to `list_column` for the next page
 
 
-class BookRepository(Maintenance):
+class BookRepository(Maintenance, LibraryTransfer):
     """The books of all readers: the request-path operations here, the operator-only ones inherited
-    from `Maintenance`."""
+    from `Maintenance`, and whole libraries in and out from `LibraryTransfer`."""
 
     # -- reads -------------------------------------------------------------------------------------
 
