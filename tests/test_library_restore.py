@@ -10,10 +10,11 @@ import json
 import pytest
 
 from bookapp.books import Status
+from bookapp.books.library_files.book_json import book_to_json
 from bookapp.books.record import NOTES_MAX_LENGTH
 from bookapp.users import repository as users
 from tests.conftest import Browser
-from tests.library_fixtures import TODAY, comparable, shelve
+from tests.library_fixtures import TODAY, comparable, full_library, shelve
 
 
 def text(response) -> str:
@@ -226,3 +227,24 @@ def test_an_import_writes_only_into_the_signed_in_readers_account(app, books, ex
     assert books.counts(bob.books_key) == dict.fromkeys(Status, 0)
     assert len(list(books.all_for_user(key_of(app, "carol")))) == 5
     assert {book.user_id for book in books.all_for_user(key_of(app, "carol"))} == {key_of(app, "carol")}
+
+
+def test_counts_and_tags_are_right_when_an_import_is_written_in_several_chunks(app, books, carol, monkeypatch):
+    """Books are written and counted COUNTED_TOGETHER at a time (here 2, 2 and 1)."""
+    from bookapp.books import library_transfer
+
+    monkeypatch.setattr(library_transfer, "COUNTED_TOGETHER", 2)
+    library = [dataclasses.replace(book, user_id="") for book in full_library("")]
+    data = {"format": "book-tracking-online-library", "format_version": 1, "books": []}
+    data["books"] = [book_to_json(book) for book in library]
+
+    upload(carol, json.dumps(data).encode())
+
+    carol_key = key_of(app, "carol")
+    assert books.counts(carol_key) == {
+        Status.NOT_STARTED: 1,
+        Status.READING: 1,
+        Status.FINISHED: 2,
+        Status.DID_NOT_FINISH: 1,
+    }
+    assert books.reader_tags(carol_key) == ("-minus", "book club", "Sci-Fi", "translated")

@@ -5,6 +5,7 @@ Part of `BookRepository`; request-path operations, so Query pages and batch writ
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections import Counter
@@ -22,6 +23,8 @@ from bookapp.books.table import BookTable
 _HANDOVER_SECONDS = 1.0
 _DONE = object()
 
+# Books written (in batches of 25) before their counts are: one UpdateItem per this many books.
+COUNTED_TOGETHER = 250
 # Tag counts are changed by one UpdateItem each this many tags: an update expression may be at most
 # 4 KB, and a tag's clause is up to about 60 characters.
 TAG_COUNTS_PER_UPDATE = 40
@@ -103,20 +106,21 @@ class LibraryTransfer(BookTable):
         with batch writes, and count them in the reader's column and tag counters; returns how many.
 
         The caller leaves out books the reader has already (`book_ids`): a batch write replaces an
-        item whole, and has no condition to refuse it with."""
-        columns: Counter = Counter()
-        tags: Counter = Counter()
+        item whole, and has no condition to refuse it with. Counted every COUNTED_TOGETHER books, so
+        that an import cut short (a worker killed) leaves at most that many books uncounted, for
+        `flask recount-books` to repair, like any write whose counter write was lost."""
+        added = 0
         with self._changing(user_id):
-            with self._errors("add books"), self._table.batch_writer() as batch:
-                for book in books:
-                    if book.user_id != user_id:
-                        raise ValueError("add_books stores one reader's books")
-                    batch.put_item(Item=to_item(book))
-                    columns[book.status] += 1
-                    tags.update(book.tags)
-            if columns:
-                self._adjust_counts(user_id, dict(columns))
-            ordered = sorted(tags.items())
-            for start in range(0, len(ordered), TAG_COUNTS_PER_UPDATE):
-                self._adjust_tag_counts(user_id, dict(ordered[start : start + TAG_COUNTS_PER_UPDATE]))
-        return sum(columns.values())
+            remaining = iter(books)
+            while chunk := tuple(itertools.islice(remaining, COUNTED_TOGETHER)):
+                if any(book.user_id != user_id for book in chunk):
+                    raise ValueError("add_books stores one reader's books")
+                with self._errors("add books"), self._table.batch_writer() as batch:
+                    for book in chunk:
+                        batch.put_item(Item=to_item(book))
+                self._adjust_counts(user_id, dict(Counter(book.status for book in chunk)))
+                ordered = sorted(Counter(tag for book in chunk for tag in book.tags).items())
+                for start in range(0, len(ordered), TAG_COUNTS_PER_UPDATE):
+                    self._adjust_tag_counts(user_id, dict(ordered[start : start + TAG_COUNTS_PER_UPDATE]))
+                added += len(chunk)
+        return added
