@@ -10,14 +10,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+# One size for every chart, so their text is the same size on the page; the bars share the width.
+WIDTH = 520
 HEIGHT = 200
 TOP = 22  # room for the value above the tallest bar
 BOTTOM = 28  # room for the labels under the bars
 LEFT = 40  # room for the scale's numbers
 RIGHT = 8
-SLOT = 40  # the width each bar takes, gap included
-BAR = 28
-MIN_WIDTH = 320
+BAR_SHARE = 0.7  # of each bar's slot; the rest is the gap
+WIDEST_BAR = 40
+LABELS_MAX = 14  # more bars than this: every second (third…) one is labelled, so labels never overlap
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class Bar:
     y: float
     width: float
     height: float
+    labelled: bool = True  # whether its label and value are written under and above it
 
     @property
     def middle(self) -> float:
@@ -94,12 +97,14 @@ def bar_chart(
     top, step = nice_ceiling(max((value for _, value in bars), default=0))
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = HEIGHT - BOTTOM
-    width = max(MIN_WIDTH, LEFT + RIGHT + SLOT * len(bars))
+    slot = (WIDTH - LEFT - RIGHT) / max(len(bars), 1)
+    bar_width = min(slot * BAR_SHARE, WIDEST_BAR)
+    every = math.ceil(len(bars) / LABELS_MAX) if bars else 1
     drawn = []
     for index, (label, value) in enumerate(bars):
         height = plot_height * value / top
-        x = LEFT + SLOT * index + (SLOT - BAR) / 2
-        drawn.append(Bar(label, value, x, baseline - height, BAR, height))
+        x = LEFT + slot * index + (slot - bar_width) / 2
+        drawn.append(Bar(label, value, x, baseline - height, bar_width, height, labelled=index % every == 0))
     ticks = tuple(Tick(baseline - plot_height * value / top, f"{value:,}") for value in range(0, top + 1, step))
     table = rows if rows is not None else [Row(label, (f"{value:,}",)) for label, value in bars]
     return BarChart(
@@ -108,7 +113,7 @@ def bar_chart(
         description=description,
         bars=tuple(drawn),
         ticks=ticks,
-        width=width,
+        width=WIDTH,
         label_heading=label_heading,
         value_headings=value_headings,
         rows=tuple(table),
