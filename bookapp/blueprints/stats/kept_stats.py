@@ -59,7 +59,7 @@ def reader_stats() -> ReadingStats:
         # Decided before DynamoDB is read (as for the board): a Query right after a write might
         # not see it yet, and what it counted must not be kept under the new revision.
         keep = _settled(current_user.books_changed_at)
-        stats = ReadingStats.of(get_book_repository().all_for_user(current_user.books_key))
+        stats = ReadingStats.of(get_book_repository().reading_histories(current_user.books_key))
         if keep:
             cache.put(owner, key, stats)
     return stats
