@@ -17,6 +17,7 @@ from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import PartialDate, Progress
 from tests.browser.accessibility import assert_accessible
 from tests.browser.test_board_flow import sign_in
+from tests.browser.test_layout_and_color_mode import PHONE, expect_no_horizontal_scroll
 
 TODAY = dt.datetime.now(dt.UTC).date()
 
@@ -133,3 +134,19 @@ def test_the_charts_follow_the_colour_mode(new_page, make_user, books):
     assert fills["light"][0] != fills["dark"][0]
     # The labels are drawn in the page's text colour: dark on light, light on dark.
     assert fills["light"][1] == "rgb(33, 37, 41)" and fills["dark"][1] == "rgb(222, 226, 230)"
+
+
+def test_the_stats_page_fits_a_phone_in_dark_mode(new_page, make_user, books):
+    user = make_user("alice")
+    shelve_read_books(books, user.books_key)
+    for index in range(30):  # thirty years of reading: the years chart labels every third bar
+        book = books.add(user.books_key, f"Book of {1990 + index} " + "W" * 60, "Author", Status.NOT_STARTED, TODAY)
+        read = ReadThrough(Outcome.FINISHED, ended=PartialDate(1990 + index))
+        books.save(dataclasses.replace(book, status=Status.FINISHED, reads=(read,)), book.version)
+    page = new_page(viewport=PHONE, color_scheme="dark", reduced_motion="reduce")
+    sign_in(page, "alice")
+    page.goto("/stats/2024")
+    page.get_by_text("Set a goal for 2024").click()
+    expect_no_horizontal_scroll(page, "the stats page")
+    years = page.get_by_role("img", name="Books finished per year")
+    assert years.locator(".chart-label").count() == 11  # 32 years, every third labelled
