@@ -203,6 +203,7 @@ def test_setting_a_goal_shows_progress_against_the_calendar(reader, library):
     response = reader.post(f"/stats/{TODAY.year}/goal", {"books": "10,000", "pages": ""})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/stats/{TODAY.year}#goal")
     page = stats_page(reader, TODAY.year)
+    assert f"Your goal for {TODAY.year}: 10,000 books." in page  # said once, after saving
     assert f"Goal for {TODAY.year}" in page
     assert "0 of 10,000 books" in page and "books behind schedule" in page
     assert 'id="goal-standing-pages"' not in page  # no pages goal, no pages standing
@@ -222,10 +223,13 @@ def test_a_past_years_goal_is_reached_or_not(reader, library):
 def test_changing_and_clearing_a_goal(reader):
     reader.post("/stats/2024/goal", {"books": "12"})
     reader.post("/stats/2024/goal", {"books": "24", "pages": "9000"})
-    assert "0 of 24 books" in stats_page(reader, 2024) and "0 of 9,000 pages" in stats_page(reader, 2024)
+    page = stats_page(reader, 2024)
+    assert "Your goal for 2024: 24 books and 9,000 pages." in page
+    assert "0 of 24 books" in page and "0 of 9,000 pages" in page
     response = reader.post("/stats/2024/goal/delete")
     assert response.status_code == 303
     page = stats_page(reader, 2024)
+    assert "The goal for 2024 is cleared." in page
     assert "Goal for 2024" not in page and "Set a goal for 2024" in page
 
 

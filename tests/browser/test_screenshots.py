@@ -169,6 +169,8 @@ def test_screenshots(new_page, make_user, books):
     page.get_by_label("Books", exact=True).fill("20")
     page.get_by_label("Pages (optional)").fill("7000")
     page.get_by_role("button", name="Save goal").click()
+    expect(page.locator("#messages")).to_contain_text(f"Your goal for {today.year}: 20 books and 7,000 pages.")
+    page.goto("/stats")  # the page without the message
     expect(page.locator("#goal-standing-books")).to_be_visible()
     shoot(page, folder, "stats")
 

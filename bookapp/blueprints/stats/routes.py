@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from bookapp.blueprints.stats import bp
@@ -80,7 +80,10 @@ def set_goal(year: int):
     form = GoalForm()
     if not form.validate():
         return _page(year, goal_form=form, status=422)
-    users.set_reading_goal(current_user.id, form.goal(year))
+    goal = form.goal(year)
+    users.set_reading_goal(current_user.id, goal)
+    pages = f" and {goal.pages:,} pages" if goal.pages else ""
+    flash(f"Your goal for {year}: {goal.books:,} {'book' if goal.books == 1 else 'books'}{pages}.", "success")
     return redirect(url_for("stats.year_page", year=year, _anchor="goal"), 303)
 
 
@@ -89,6 +92,7 @@ def clear_goal(year: int):
     """Clear the reader's goal for the year (their reads stay as they are)."""
     year = _checked_year(year)  # the CSRF token was checked before (CSRFProtect, for every POST)
     users.clear_reading_goal(current_user.id, year)
+    flash(f"The goal for {year} is cleared.", "success")
     return redirect(url_for("stats.year_page", year=year, _anchor="goal"), 303)
 
 
