@@ -10,7 +10,16 @@ import pytest
 from bookapp.books import Book, Status
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import PartialDate, Progress
-from bookapp.books.stats import RATING_STEPS, BookLine, ReadingStats, Tally, display_rating, display_step
+from bookapp.books.stats import (
+    LIST_LIMIT,
+    RATING_STEPS,
+    BookLine,
+    Listed,
+    ReadingStats,
+    Tally,
+    display_rating,
+    display_step,
+)
 
 
 def day(text: str) -> PartialDate:
@@ -116,20 +125,21 @@ def test_a_re_read_in_a_later_year_counts_in_that_year(stats):
 
 
 def test_reads_without_a_finish_date_are_listed_and_counted_in_no_year(stats):
-    assert stats.date_unknown == (BookLine("EMMA", "Emma", "Author of Emma"),)
+    assert stats.date_unknown == Listed((BookLine("EMMA", "Emma", "Author of Emma"),), 1)
     assert stats.per_year() == [(2024, Tally(5, 1500)), (2025, Tally(1, 600))]
     # Read, so in the grand total of reads, but with no pages to any year.
     assert stats.total == Tally(books=7, pages=2100)
 
 
 def test_books_given_up_are_counted_apart_and_never_as_reads(stats):
-    assert stats.year(2024).did_not_finish == (BookLine("ULYSSES", "Ulysses", "Author of Ulysses"),)
-    assert stats.did_not_finish_date_unknown == (BookLine("ULYSSES", "Ulysses", "Author of Ulysses"),)
-    assert stats.year(2025).did_not_finish == ()
+    ulysses = Listed((BookLine("ULYSSES", "Ulysses", "Author of Ulysses"),), 1)
+    assert stats.year(2024).did_not_finish == ulysses
+    assert stats.did_not_finish_date_unknown == ulysses
+    assert not stats.year(2025).did_not_finish
 
 
 def test_books_being_read_with_their_progress_latest_start_first(stats):
-    assert [(r.book.title, r.progress, r.fraction) for r in stats.reading] == [
+    assert [(r.book.title, r.progress, r.fraction) for r in stats.reading.shown] == [
         ("The Hobbit", "page 50", None),  # no page count: no bar
         ("Middlemarch", "45%", 0.45),
     ]
@@ -164,7 +174,7 @@ def test_a_year_without_reads_is_all_zeros():
 def test_an_empty_library_counts_nothing():
     stats = ReadingStats.of([])
     assert stats.per_year() == [] and stats.total == Tally() and stats.ratings.average is None
-    assert stats.reading == () and stats.date_unknown == ()
+    assert not stats.reading and not stats.date_unknown
 
 
 @pytest.mark.parametrize(
@@ -176,3 +186,14 @@ def test_an_average_rating_shows_one_decimal_halves_rounded_up(value, shown):
 
 def test_rating_steps_read_as_people_write_them():
     assert [display_step(step) for step in RATING_STEPS[:4]] == ["0.5", "1", "1.5", "2"]
+
+
+def test_a_long_list_keeps_its_first_books_by_title_and_its_count():
+    undated = [
+        book(f"B{index:03d}", f"Title {index:03d}", Status.FINISHED, [finished(None), finished(None)])
+        for index in range(LIST_LIMIT + 10)
+    ]
+    listed = ReadingStats.of(undated).date_unknown
+    assert listed.count == 2 * (LIST_LIMIT + 10) and len(listed.shown) == LIST_LIMIT
+    assert [line.title for line in listed.shown[:3]] == ["Title 000", "Title 000", "Title 001"]
+    assert listed.more == LIST_LIMIT + 20

@@ -55,6 +55,34 @@ class BookLine:
         return cls(book.book_id, book.title, book.author)
 
 
+# A list on the page shows this many books, and says how many more there are: what a process keeps
+# stays small whatever the library (an import of 10,000 books read on dates unknown, say).
+LIST_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Listed:
+    """Some of the items of a list the page shows (the first LIST_LIMIT in its order), and how many there are."""
+
+    shown: tuple = ()
+    count: int = 0
+
+    @classmethod
+    def of(cls, items: list, key) -> Listed:
+        return cls(tuple(sorted(items, key=key)[:LIST_LIMIT]), len(items))
+
+    @property
+    def more(self) -> int:
+        """How many are not shown."""
+        return self.count - len(self.shown)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
 @dataclass(frozen=True)
 class YearStats:
     """One year's reads: per month, "month unknown", re-reads, reads given up, and ratings."""
@@ -64,7 +92,7 @@ class YearStats:
     month_unknown: Tally = Tally()
     rereads: int = 0
     without_pages: int = 0  # reads of books with no page count: they add no pages
-    did_not_finish: tuple[BookLine, ...] = ()
+    did_not_finish: Listed = Listed()  # of BookLine, by title
     # The ratings of the books finished this year, each book once however often it was read.
     rating_total: Decimal = Decimal(0)
     rated_books: int = 0
@@ -116,9 +144,9 @@ class ReadingStats:
     """Everything the stats page counts, for every year at once."""
 
     years: dict[int, YearStats] = field(default_factory=dict)
-    date_unknown: tuple[BookLine, ...] = ()  # finished reads without a finish date (a book twice if read twice)
-    did_not_finish_date_unknown: tuple[BookLine, ...] = ()
-    reading: tuple[Reading, ...] = ()
+    date_unknown: Listed = Listed()  # of BookLine: finished reads without a finish date (a book twice if twice)
+    did_not_finish_date_unknown: Listed = Listed()  # of BookLine
+    reading: Listed = Listed()  # of Reading, the latest started first
     ratings: Ratings = Ratings()
 
     @classmethod
@@ -137,7 +165,7 @@ class ReadingStats:
     def total(self) -> Tally:
         """Every read with a finish date, and those without one (they count in no year, but they were read)."""
         dated = sum((stats.total for stats in self.years.values()), Tally())
-        return dated + Tally(len(self.date_unknown), 0)
+        return dated + Tally(self.date_unknown.count, 0)
 
 
 def display_rating(rating: Decimal) -> str:
@@ -172,9 +200,9 @@ class _Counting:
         years = sorted(set(self.months) | set(self.month_unknown) | set(self.did_not_finish))
         return ReadingStats(
             years={year: self._year(year) for year in years},
-            date_unknown=tuple(sorted(self.date_unknown, key=_by_title)),
-            did_not_finish_date_unknown=tuple(sorted(self.did_not_finish_date_unknown, key=_by_title)),
-            reading=tuple(sorted(self.reading, key=_newest_start_first)),
+            date_unknown=Listed.of(self.date_unknown, _by_title),
+            did_not_finish_date_unknown=Listed.of(self.did_not_finish_date_unknown, _by_title),
+            reading=Listed.of(self.reading, _newest_start_first),
             ratings=Ratings(tuple(self.rating_counts), self.rating_total),
         )
 
@@ -186,7 +214,7 @@ class _Counting:
             month_unknown=self.month_unknown.get(year, Tally()),
             rereads=self.rereads.get(year, 0),
             without_pages=self.without_pages.get(year, 0),
-            did_not_finish=tuple(sorted(self.did_not_finish.get(year, []), key=_by_title)),
+            did_not_finish=Listed.of(self.did_not_finish.get(year, []), _by_title),
             rating_total=sum(ratings, Decimal(0)),
             rated_books=len(ratings),
         )

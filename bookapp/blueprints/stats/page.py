@@ -97,7 +97,7 @@ def years_chart(stats: ReadingStats, goals: dict[int, Goal]) -> BarChart:
     headings = ("Books", "Pages", "Given up") + (("Goal",) if goals else ())
     rows = []
     for year, tally in per_year:
-        values = (f"{tally.books:,}", f"{tally.pages:,}", f"{len(stats.years[year].did_not_finish):,}")
+        values = (f"{tally.books:,}", f"{tally.pages:,}", f"{stats.years[year].did_not_finish.count:,}")
         if goals:
             values += (f"{goals[year].books:,}" if year in goals else "–",)
         rows.append(Row(str(year), values))
