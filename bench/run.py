@@ -1,4 +1,5 @@
-"""Benchmark: what a board, a move, an add and an export cost as a library grows, printed as one table.
+"""Benchmark: what a board, a move, an add, a search, the stats page and an export cost as a library grows,
+printed as one table.
 
     .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
     .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
@@ -236,6 +237,18 @@ def searches_as_typed(session: Session, text: str) -> list:
     return results
 
 
+def stats_after_changes(session: Session, samples: int) -> list:
+    """`samples` views of the stats page, each right after a change to the library (a card dropped on
+    top of its column again): counted from one Query of the reader's partition, none from the cache."""
+    views = []
+    for _ in range(samples):
+        board_after_changes(session, 1)
+        view = session.request("GET", "/stats/2026")
+        assert view.status == 200, view.status
+        views.append(view)
+    return views
+
+
 def wait_until_settled() -> None:
     """A board rendered within BOARD_CACHE_SETTLE_SECONDS of a change is not kept (DynamoDB's index
     may lag): wait that long after the last change before measuring the page cache."""
@@ -370,9 +383,19 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
                 verdict(statistics.median(typed_ms) <= 30) if size == largest else "",
             )
         )
+    stats_p50 = measure_stats(sessions, samples, rows)
     ratio = board_p50[largest] / board_p50[smallest]
     rows.append(
         (f"board p50 {largest:,} ÷ {smallest:,} books, rendered", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5))
+    )
+    stats_ratio = stats_p50[largest] / board_p50[largest]
+    rows.append(
+        (
+            f"stats page p50 ÷ rendered board p50 ({largest:,} books), first view",
+            f"{stats_ratio:.1f}×",
+            "≤ 10×",
+            verdict(stats_ratio <= 10),
+        )
     )
     if 1_000 in sizes and largest > 1_000 and cards_shown[largest] == cards_shown[1_000]:
         # The same cards shown: what the library's size alone costs (the target's pair also differs in
@@ -642,6 +665,53 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     missed = [row[0].strip() for row in rows if row[3] == "MISSED"]
     print(f"targets missed: {len(missed)}" + (f" ({'; '.join(missed)})" if missed else ""))
     return 0
+
+
+def measure_stats(sessions: dict[int, Session], samples: int, rows: list) -> dict[int, float]:
+    """The stats page at each library size: a first view after a change (one Query of the reader's
+    partition: the whole library is read and counted), and a repeat view (the counting kept in the
+    worker: no DynamoDB request). Returns the first view's p50 per size."""
+    first_p50 = {}
+    for size, session in sessions.items():
+        # A first view reads the whole library: fewer samples for the large ones.
+        count = max(5, min(samples, 200_000 // max(size, 1)))
+        results = stats_after_changes(session, count)
+        times = [result.ms for result in results]
+        first_p50[size] = statistics.median(times)
+        last = results[-1].headers
+        rows.append(
+            (
+                f"stats page GET /stats/2026 ({size:,} books), first view p50 / p95",
+                f"{first_p50[size]:.1f} / {percentile(times, 0.95):.1f} ms ({count} samples)",
+                "",
+                "",
+            )
+        )
+        operations = last["X-DynamoDB-Operations"].split(",")
+        rows.append(
+            (
+                f"  DynamoDB per first stats view ({size:,})",
+                f"{last['X-DynamoDB-Requests']} requests ({operations[0]} ×{len(operations)}), "
+                f"{last['X-DynamoDB-Items']} items, {last['X-DynamoDB-Capacity']} RCU",
+                "Query only, no Scan",
+                verdict(set(operations) == {"Query"}),
+            )
+        )
+    wait_until_settled()
+    for size, session in sessions.items():
+        session.request("GET", "/stats/2026")  # kept from here on, by the worker that answered
+        results = [session.request("GET", "/stats/2026") for _ in range(samples)]
+        times = [result.ms for result in results]
+        requests = statistics.mode(int(result.headers["X-DynamoDB-Requests"]) for result in results)
+        rows.append(
+            (
+                f"stats page ({size:,} books), repeat view p50 / p95",
+                f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f} ms ({requests} DynamoDB requests)",
+                "",
+                "",
+            )
+        )
+    return first_p50
 
 
 def verdict(met: bool) -> str:

@@ -15,7 +15,7 @@ from bookapp.books.model import new_creation
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users import repository as users
-from bookapp.users.models import new_session_token
+from bookapp.users.models import ReadingGoal, new_session_token
 
 FORMAT = "bookapp-export"
 # Version 2 holds each book as its stored item (read-throughs and the whole record); version 1 files,
@@ -43,6 +43,10 @@ def export_data(books: BookRepository) -> dict[str, Any]:
         record = {field: to_json_value(getattr(user, field)) for field in USER_FIELDS}
         record["books"] = [
             book_to_json(book) for book in sorted(books.all_for_user(user.books_key), key=lambda book: book.book_id)
+        ]
+        goals = users.reading_goals(user.id)
+        record["reading_goals"] = [
+            {"year": year, "books": goals[year].books, "pages": goals[year].pages} for year in sorted(goals)
         ]
         exported_users.append(record)
     return {
@@ -77,6 +81,11 @@ def import_data(data: dict[str, Any], books: BookRepository) -> tuple[int, int]:
             session_token=new_session_token(),  # sessions from before the export do not carry over
         )
         db.session.add(user)
+        # Files written before reading goals existed have none.
+        for goal in record.get("reading_goals", []):
+            db.session.add(
+                ReadingGoal(user_id=record["id"], year=goal["year"], books=goal["books"], pages=goal["pages"])
+            )
         restored_books.extend(_book_from_record(book, user.books_key) for book in record["books"])
     db.session.commit()
     books.restore(restored_books)

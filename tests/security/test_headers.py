@@ -34,6 +34,8 @@ PAGES = {
     "search page": ("reader", "/search?q=book", False),
     "search results (htmx)": ("reader", "/search?q=book", True),
     "search refused": ("reader", "/search?q=%3F%21", False),
+    "stats page": ("reader", "/stats", False),
+    "stats of a year": ("reader", "/stats/2024", False),
     "change password": ("reader", "/account/password", False),
     "export page": ("reader", "/export", False),
     "Goodreads CSV download": ("reader", "/export/goodreads.csv", False),
