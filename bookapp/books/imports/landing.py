@@ -152,6 +152,7 @@ def book_for(book: ImportedBook, landing: Landing, *, user_id: str, book_id: str
 
 def title_author_key(title: str, author: str) -> str:
     """Title and author as a match compares them: folded for case, accents and punctuation."""
+
     def folded(text: str) -> str:
         return " ".join(re.sub(r"[\W_]+", " ", fold(text)).split())
 

@@ -49,6 +49,7 @@ class RowError:
     line: int
     reason: str
     field: str = ""
+    cells: dict[str, str] | None = None  # what the row holds, when it could be split into cells
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,6 +134,7 @@ def read_rows(text: str) -> tuple[list[str], Iterator[SourceRow | RowError]]:
                         line,
                         f"This row has {len(cells)} cells where the header names {len(header)} columns "
                         "(a comma outside quotes?).",
+                        cells=dict(zip(header, cells, strict=False)),
                     )
                 else:
                     yield SourceRow(line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)))

@@ -1,0 +1,175 @@
+"""All SQL for import jobs: views and the job service never build queries themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+
+from bookapp.books.imports.rows import RowError, SourceRow
+from bookapp.extensions import db
+from bookapp.imports.models import ImportJob, ImportRow, JobState, RowOutcome
+from bookapp.users.models import utcnow
+
+_INSERT_BATCH = 1000
+LARGEST_JOB_ID = 2**31 - 1
+
+
+def create_job(user_id: int, source: str, filename: str, rows: list[SourceRow | RowError]) -> ImportJob:
+    """A job in preview, holding every row of the file (rows that are not even CSV with their reason)."""
+    job = ImportJob(user_id=user_id, source=source, filename=filename[:255], total_rows=len(rows), choices="{}")
+    db.session.add(job)
+    db.session.flush()
+    for start in range(0, len(rows), _INSERT_BATCH):
+        db.session.execute(
+            insert(ImportRow),
+            [_row_values(job.id, row) for row in rows[start : start + _INSERT_BATCH]],
+        )
+    db.session.commit()
+    return job
+
+
+def _row_values(job_id: int, row: SourceRow | RowError) -> dict[str, Any]:
+    if isinstance(row, RowError):
+        cells = row.cells or {}
+        return {
+            "job_id": job_id,
+            "line": row.line,
+            "cells": json.dumps(cells),
+            "unreadable": True,
+            "reason": row.reason,
+        }
+    return {"job_id": job_id, "line": row.line, "cells": json.dumps(row.cells), "unreadable": False, "reason": ""}
+
+
+def get_job(user_id: int, job_id: int) -> ImportJob | None:
+    """The one ownership check: a job is found by (reader, id), so another reader's is not found."""
+    if not 0 < job_id <= LARGEST_JOB_ID:
+        return None
+    return db.session.scalar(select(ImportJob).where(ImportJob.id == job_id, ImportJob.user_id == user_id))
+
+
+def recent_jobs(user_id: int, limit: int = 5) -> list[ImportJob]:
+    return list(
+        db.session.scalars(
+            select(ImportJob).where(ImportJob.user_id == user_id).order_by(ImportJob.id.desc()).limit(limit)
+        )
+    )
+
+
+def rows_of(job_id: int) -> Iterator[ImportRow]:
+    """Every row of a job in file order, a thousand at a time from the database."""
+    statement = select(ImportRow).where(ImportRow.job_id == job_id).order_by(ImportRow.line)
+    yield from db.session.scalars(statement.execution_options(yield_per=_INSERT_BATCH))
+
+
+def rows_after(job_id: int, line: int, limit: int) -> list[ImportRow]:
+    return list(
+        db.session.scalars(
+            select(ImportRow)
+            .where(ImportRow.job_id == job_id, ImportRow.line > line)
+            .order_by(ImportRow.line)
+            .limit(limit)
+        )
+    )
+
+
+def get_row(job_id: int, line: int) -> ImportRow | None:
+    return db.session.get(ImportRow, (job_id, line))
+
+
+def rows_with_outcome(job_id: int, outcomes: Iterable[RowOutcome]) -> list[ImportRow]:
+    return list(
+        db.session.scalars(
+            select(ImportRow)
+            .where(ImportRow.job_id == job_id, ImportRow.outcome.in_([outcome.value for outcome in outcomes]))
+            .order_by(ImportRow.line)
+        )
+    )
+
+
+def count_outcome(job_id: int, outcome: RowOutcome) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ImportRow)
+        .where(ImportRow.job_id == job_id, ImportRow.outcome == outcome.value)
+    )
+
+
+def start_job(job: ImportJob, choices: dict[str, Any], targets: Iterable[dict[str, Any]]) -> None:
+    """Store the reader's choices and each row's book (`{"line", "kind", "book_id"}`), and set the
+    job running."""
+    batch: list[dict[str, Any]] = []
+    for target in targets:
+        batch.append({"job_id": job.id, **target})
+        if len(batch) == _INSERT_BATCH:
+            db.session.execute(update(ImportRow), batch)
+            batch = []
+    if batch:
+        db.session.execute(update(ImportRow), batch)
+    job.choices = json.dumps(choices)
+    job.state = JobState.RUNNING.value
+    db.session.commit()
+
+
+def take_lease(job_id: int, now: dt.datetime, seconds: int) -> bool:
+    """Hold a running job for one chunk; False when another worker holds it (or it is not running).
+    One UPDATE computed in the database, so two workers never both win."""
+    with db.engine.begin() as connection:
+        result = connection.execute(
+            update(ImportJob)
+            .where(
+                ImportJob.id == job_id,
+                ImportJob.state == JobState.RUNNING.value,
+                or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now),
+            )
+            .values(lease_until=now + dt.timedelta(seconds=seconds))
+        )
+    return result.rowcount == 1
+
+
+def record_chunk(job: ImportJob, outcomes: dict[int, tuple[RowOutcome, str]], cursor_line: int) -> None:
+    """What became of a chunk's rows; the cursor moves past them and the lease is let go."""
+    if outcomes:
+        db.session.execute(
+            update(ImportRow),
+            [
+                {"job_id": job.id, "line": line, "outcome": outcome.value, "reason": reason[:2000]}
+                for line, (outcome, reason) in outcomes.items()
+            ],
+        )
+    for outcome, _ in outcomes.values():
+        name = {RowOutcome.REPAIRED: "created"}.get(outcome, outcome.value)
+        setattr(job, name, getattr(job, name) + 1)
+    job.cursor_line = max(job.cursor_line, cursor_line)
+    job.done_rows = job.done_rows + len(outcomes)
+    job.lease_until = None
+    db.session.commit()
+
+
+def finish_job(job: ImportJob, state: JobState) -> None:
+    job.state = state.value
+    job.lease_until = None
+    job.finished_at = utcnow()
+    db.session.commit()
+
+
+def record_row(job: ImportJob, row: ImportRow, outcome: RowOutcome, reason: str = "") -> None:
+    """A row repaired, dismissed or failing again from the repair list."""
+    was_failed = row.outcome == RowOutcome.FAILED.value
+    row.outcome = outcome.value
+    row.reason = reason[:2000]
+    if was_failed and outcome is not RowOutcome.FAILED:
+        job.failed = max(0, job.failed - 1)
+        if outcome is RowOutcome.REPAIRED:
+            job.created = job.created + 1
+    db.session.commit()
+
+
+def release(job: ImportJob) -> None:
+    db.session.rollback()
+    db.session.execute(update(ImportJob).where(ImportJob.id == job.id).values(lease_until=None))
+    db.session.commit()
