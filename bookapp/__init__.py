@@ -65,8 +65,10 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     from bookapp.blueprints.admin import bp as admin_bp
     from bookapp.blueprints.auth import bp as auth_bp
     from bookapp.blueprints.books import bp as books_bp
+    from bookapp.blueprints.imports import bp as imports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(books_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     return app

@@ -25,6 +25,7 @@ from bookapp import create_app
 from bookapp.books import get_book_repository
 from bookapp.config import Config, TestingConfig
 from bookapp.extensions import db
+from bookapp.imports.models import ImportJob, ImportRow
 from bookapp.users import User
 from bookapp.users.accounts import create_account
 from bookapp.users.models import SignInBrake
@@ -109,6 +110,8 @@ def app(database_url):
         },
     )
     with app.app_context():
+        db.session.execute(delete(ImportRow))  # SQLite enforces no foreign keys, and reuses user ids
+        db.session.execute(delete(ImportJob))
         db.session.execute(delete(User))
         db.session.execute(delete(SignInBrake))  # no test inherits another's failed sign-ins
         db.session.commit()

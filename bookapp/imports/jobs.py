@@ -214,7 +214,7 @@ def start(job: ImportJob, landing: Landing, books: BookRepository, user_id: str,
 def run_next_chunk(job: ImportJob, books: BookRepository, user_id: str, now: dt.datetime) -> bool:
     """Import the job's next chunk of rows, unless another worker is at it; False when it did nothing.
     When no rows are left the job is done, and the reader's counters are counted afresh."""
-    if job.state != JobState.RUNNING.value or not repository.take_lease(job.id, now, LEASE_SECONDS):
+    if job.state != JobState.RUNNING.value or not repository.take_lease(job, now, LEASE_SECONDS):
         return False
     try:
         rows = repository.rows_after(job.id, job.cursor_line, CHUNK_ROWS)

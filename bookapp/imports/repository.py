@@ -115,20 +115,24 @@ def start_job(job: ImportJob, choices: dict[str, Any], targets: Iterable[dict[st
     db.session.commit()
 
 
-def take_lease(job_id: int, now: dt.datetime, seconds: int) -> bool:
+def take_lease(job: ImportJob, now: dt.datetime, seconds: int) -> bool:
     """Hold a running job for one chunk; False when another worker holds it (or it is not running).
-    One UPDATE computed in the database, so two workers never both win."""
+    One UPDATE computed in the database, so two workers never both win; the winner reads the job
+    again, as the last chunk left it."""
     with db.engine.begin() as connection:
         result = connection.execute(
             update(ImportJob)
             .where(
-                ImportJob.id == job_id,
+                ImportJob.id == job.id,
                 ImportJob.state == JobState.RUNNING.value,
                 or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now),
             )
             .values(lease_until=now + dt.timedelta(seconds=seconds))
         )
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    db.session.refresh(job)
+    return True
 
 
 def record_chunk(job: ImportJob, outcomes: dict[int, tuple[RowOutcome, str]], cursor_line: int) -> None:

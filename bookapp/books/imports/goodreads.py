@@ -21,6 +21,11 @@ LABEL = "Goodreads library export"
 REQUIRED_COLUMNS = ("Book Id", "Title", "Author", "Exclusive Shelf")
 # The exclusive shelves every Goodreads account has; a custom exclusive shelf is the reader's to map.
 STANDARD_SHELVES = ("to-read", "currently-reading", "read")
+# The cells a reader can correct on the repair list (a review is not: it is rarely what is wrong).
+EDITABLE_COLUMNS = (
+    "Title", "Author", "Exclusive Shelf", "ISBN13", "My Rating", "Date Read", "Date Added",
+    "Read Count", "Number of Pages", "Original Publication Year", "Bookshelves",
+)  # fmt: skip
 
 
 def parse_row(row: SourceRow, this_year: int) -> ImportedBook:

@@ -23,14 +23,25 @@ class SourceFormat:
     label: str
     required_columns: tuple[str, ...]
     standard_shelves: tuple[str, ...]
+    editable_columns: tuple[str, ...]
     parse_row: Callable[[SourceRow, int], ImportedBook]
 
 
 GOODREADS = SourceFormat(
-    goodreads.NAME, goodreads.LABEL, goodreads.REQUIRED_COLUMNS, goodreads.STANDARD_SHELVES, goodreads.parse_row
+    goodreads.NAME,
+    goodreads.LABEL,
+    goodreads.REQUIRED_COLUMNS,
+    goodreads.STANDARD_SHELVES,
+    goodreads.EDITABLE_COLUMNS,
+    goodreads.parse_row,
 )
 STORYGRAPH = SourceFormat(
-    storygraph.NAME, storygraph.LABEL, storygraph.REQUIRED_COLUMNS, storygraph.STANDARD_SHELVES, storygraph.parse_row
+    storygraph.NAME,
+    storygraph.LABEL,
+    storygraph.REQUIRED_COLUMNS,
+    storygraph.STANDARD_SHELVES,
+    storygraph.EDITABLE_COLUMNS,
+    storygraph.parse_row,
 )
 FORMATS = {source.name: source for source in (GOODREADS, STORYGRAPH)}
 

@@ -25,6 +25,11 @@ NAME = "storygraph"
 LABEL = "StoryGraph export"
 REQUIRED_COLUMNS = ("Title", "Authors", "Read Status")
 STANDARD_SHELVES = ("to-read", "currently-reading", "read")
+# The cells a reader can correct on the repair list.
+EDITABLE_COLUMNS = (
+    "Title", "Authors", "Read Status", "ISBN/UID", "Star Rating", "Dates Read", "Last Date Read",
+    "Date Added", "Read Count", "Tags",
+)  # fmt: skip
 
 
 def _dates_read(text: str) -> tuple[tuple[ReadThrough, ...], PartialDate | None]:
