@@ -14,7 +14,7 @@ from bookapp.books import Status
 from bookapp.config import TestingConfig
 from bookapp.static_files import HASHED_CACHE_CONTROL, ORIGINAL_MAX_AGE
 from bookapp.users import repository as users
-from tests.conftest import Browser
+from tests.conftest import Browser, make_import_job
 
 NO_SUCH_BOOK = "01JABCDEFGHJKMNPQRSTVWXYZ0"
 
@@ -49,7 +49,14 @@ def visitors(app, reader, admin, books):
             user = users.find_by_username(name)
             user_id, books_key = user.id, user.books_key
         book = books.add(books_key, f"{name}’s book", "Author", Status.READING, dt.date(2026, 1, 1))
-        values[name] = {"book_id": book.book_id, "user_id": user_id, "status": Status.READING.value, "index": 0}
+        values[name] = {
+            "book_id": book.book_id,
+            "user_id": user_id,
+            "status": Status.READING.value,
+            "index": 0,
+            "job_id": make_import_job(app, user_id),
+            "line": 3,
+        }
     values["boss"]["user_id"] = values["alice"]["user_id"]
     return {
         "anonymous": (Browser(app), values["alice"]),

@@ -16,7 +16,7 @@ from bookapp.books import Status
 from bookapp.books.items import encode_cursor
 from bookapp.config import ProductionConfig
 from bookapp.users import repository as users
-from tests.conftest import Browser
+from tests.conftest import Browser, make_import_job
 
 ONE_YEAR = 31536000
 
@@ -35,6 +35,9 @@ PAGES = {
     "search results (htmx)": ("reader", "/search?q=book", True),
     "search refused": ("reader", "/search?q=%3F%21", False),
     "change password": ("reader", "/account/password", False),
+    "import upload page": ("reader", "/import", False),
+    "import preview": ("reader", "/import/{job_id}", False),
+    "import report (CSV)": ("reader", "/import/{job_id}/report.csv", False),
     "admin index (redirect)": ("admin", "/admin/", False),
     "admin user list": ("admin", "/admin/users", False),
     "admin new user": ("admin", "/admin/users/new", False),
@@ -66,6 +69,7 @@ def site(app, reader, admin, books):
         "alice_id": alice_id,
         "cursor": encode_cursor(added[-1]),
         "app_css": app.extensions["static_files"]["app.css"],
+        "job_id": make_import_job(app, alice_id),
     }
     return browsers, values
 

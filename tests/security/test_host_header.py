@@ -32,6 +32,8 @@ URL_VALUES = {
     "status": "reading",
     "filename": "app.css",
     "index": 0,
+    "job_id": 1,
+    "line": 2,
 }
 
 
