@@ -117,18 +117,20 @@ def start_job(job: ImportJob, choices: dict[str, Any], targets: Iterable[dict[st
 
 def take_lease(job: ImportJob, now: dt.datetime, seconds: int) -> bool:
     """Hold a running job for one chunk; False when another worker holds it (or it is not running).
-    One UPDATE computed in the database, so two workers never both win; the winner reads the job
-    again, as the last chunk left it."""
-    with db.engine.begin() as connection:
-        result = connection.execute(
-            update(ImportJob)
-            .where(
-                ImportJob.id == job.id,
-                ImportJob.state == JobState.RUNNING.value,
-                or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now),
-            )
-            .values(lease_until=now + dt.timedelta(seconds=seconds))
+    One UPDATE computed in the database, so two workers never both win; the winner then reads the
+    job again in a new transaction (MySQL's repeatable read would show it as the request first saw
+    it), as the last chunk left it."""
+    result = db.session.execute(
+        update(ImportJob)
+        .where(
+            ImportJob.id == job.id,
+            ImportJob.state == JobState.RUNNING.value,
+            or_(ImportJob.lease_until.is_(None), ImportJob.lease_until < now),
         )
+        .values(lease_until=now + dt.timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     if result.rowcount != 1:
         return False
     db.session.refresh(job)
