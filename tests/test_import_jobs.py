@@ -177,7 +177,7 @@ def test_unknown_shelves_are_mapped_as_the_reader_chooses(reader, books, app):
     assert "Books on “paused” go to" in preview and "Books on “abandoned” go to" in preview
     # "abandoned" is offered as Did not finish; "paused" as Not started, until the reader says otherwise.
     assert re.search(r'<option selected value="did_not_finish">Did not finish', preview)
-    shelves = re.findall(r"<strong>([a-z]+)</strong>: 1 books", preview)
+    shelves = re.findall(r"<strong>([a-z]+)</strong>: 1 book<", preview)
     choices = {}
     for index, shelf in enumerate(shelves):
         if shelf == "paused":
