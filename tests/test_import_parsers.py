@@ -198,7 +198,7 @@ def test_storygraph_did_not_finish_lands_on_the_did_not_finish_shelf():
     landed = book_for(book, Landing(), user_id="1", book_id="0" * 26)
     assert landed.status is Status.DID_NOT_FINISH
     assert [(read.outcome, read.ended) for read in landed.reads] == [(Outcome.DID_NOT_FINISH, PartialDate(2020, 2, 3))]
-    assert landed.tags == ("did-not-finish",)  # kept as a tag unless the reader says otherwise
+    assert landed.tags == ()  # the shelf is Did not finish itself: no tag unless the reader asks
 
 
 def test_a_storygraph_range_without_an_end_is_the_read_under_way():

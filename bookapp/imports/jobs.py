@@ -153,9 +153,11 @@ class Preview:
     conflict_count: int = 0
 
 
-def preview(job: ImportJob, landing: Landing, books: BookRepository, user_id: str, today: dt.date) -> Preview:
-    """The preview of a job with the reader's choices: nothing is written."""
-    result = Preview(total=job.total_rows)
+def preview(
+    job: ImportJob, landing: Landing, shelves: dict[str, int], books: BookRepository, user_id: str, today: dt.date
+) -> Preview:
+    """The preview of a job with the reader's choices (`shelves`: `shelves_of(job)`): nothing is written."""
+    result = Preview(total=job.total_rows, shelves=shelves)
     for planned in plan(job, landing, books.all_for_user(user_id), user_id, today):
         if len(result.first_rows) < FIRST_ROWS_SHOWN:
             result.first_rows.append(planned)
@@ -177,21 +179,16 @@ def preview(job: ImportJob, landing: Landing, books: BookRepository, user_id: st
         landed = planned.lands_as
         if landed is not None:
             result.by_status[landed.status] += 1
-    result.shelves = _unknown_shelves(job, today)
     return result
 
 
-def _unknown_shelves(job: ImportJob, today: dt.date) -> dict[str, int]:
+def shelves_of(job: ImportJob, today: dt.date) -> dict[str, int]:
+    """The shelves of the file the app does not know, with how many books each holds."""
     return unknown_shelves(
         parsed
         for parsed in (_parsed(job, row, today.year) for row in repository.rows_of(job.id))
         if isinstance(parsed, ImportedBook)
     )
-
-
-def shelves_of(job: ImportJob, today: dt.date) -> dict[str, int]:
-    """The shelves of the file the app does not know, with their counts."""
-    return _unknown_shelves(job, today)
 
 
 def start(job: ImportJob, landing: Landing, books: BookRepository, user_id: str, today: dt.date) -> bool:

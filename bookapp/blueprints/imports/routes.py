@@ -80,9 +80,9 @@ def upload():
     return redirect(url_for("imports.show", job_id=job.id), 303)
 
 
-def _preview_page(job: ImportJob, form, status: int = 200):
+def _preview_page(job: ImportJob, form, shelves: dict[str, int], status: int = 200):
     landing = form.to_landing()
-    preview = jobs.preview(job, landing, get_book_repository(), current_user.books_key, _today())
+    preview = jobs.preview(job, landing, shelves, get_book_repository(), current_user.books_key, _today())
     return render_template(
         "imports/preview.html", job=job, form=form, preview=preview, source=jobs.source_of(job)
     ), status
@@ -93,7 +93,8 @@ def show(job_id: int):
     """A job: its preview and choices before it starts, its progress, then what it did."""
     job = _own_job(job_id)
     if job.state == JobState.PREVIEW.value:
-        return _preview_page(job, choices_form(list(jobs.shelves_of(job, _today())), formdata=None))
+        shelves = jobs.shelves_of(job, _today())
+        return _preview_page(job, choices_form(list(shelves), formdata=None), shelves)
     return _job_page(job)
 
 
@@ -119,11 +120,12 @@ def start(job_id: int):
     if job.state != JobState.PREVIEW.value:
         flash("This import has started already.", "info")
         return redirect(url_for("imports.show", job_id=job.id), 303)
-    form = choices_form(list(jobs.shelves_of(job, _today())))
+    shelves = jobs.shelves_of(job, _today())
+    form = choices_form(list(shelves))
     if not form.validate():
-        return _preview_page(job, form, 422)
+        return _preview_page(job, form, shelves, 422)
     if request.form.get("action") == "preview":
-        return _preview_page(job, form)
+        return _preview_page(job, form, shelves)
     jobs.start(job, form.to_landing(), get_book_repository(), current_user.books_key, _today())
     return redirect(url_for("imports.show", job_id=job.id), 303)
 

@@ -46,7 +46,11 @@ class ShelfChoice:
 
 
 def default_choice(shelf: str) -> ShelfChoice:
-    return ShelfChoice(Status.DID_NOT_FINISH if _GIVEN_UP.search(shelf) else Status.NOT_STARTED, keep_as_tag=True)
+    """What the preview offers first: a shelf that says the book was given up is the Did not finish
+    shelf itself (no tag needed); any other lands in Not started and stays a tag, so it is not lost."""
+    if _GIVEN_UP.search(shelf):
+        return ShelfChoice(Status.DID_NOT_FINISH, keep_as_tag=False)
+    return ShelfChoice(Status.NOT_STARTED, keep_as_tag=True)
 
 
 @dataclasses.dataclass(frozen=True)
