@@ -28,7 +28,7 @@ from bookapp.books.imports.landing import (
     row_identity,
     unknown_shelves,
 )
-from bookapp.books.imports.rows import ImportedBook, RowError, SourceRow
+from bookapp.books.imports.rows import FileRefused, ImportedBook, RowError, SourceRow
 from bookapp.books.imports.sources import FORMATS, SourceFormat, open_file, parse_book
 from bookapp.books.record import RecordError
 from bookapp.imports import repository
@@ -43,7 +43,10 @@ CONFLICTS_SHOWN = 50
 def upload(user_id: int, filename: str, data: bytes) -> ImportJob:
     """A job in preview for an uploaded file; FileRefused (nothing stored) when it is no export."""
     source_file = open_file(data)
-    return repository.create_job(user_id, source_file.source.name, filename, source_file.rows)
+    job = repository.create_job(user_id, source_file.source.name, filename, source_file.rows)
+    if job is None:  # open_file saw a row; only a file changed under it could get here
+        raise FileRefused(f"This {source_file.source.label} has no books in it: only its header row.")
+    return job
 
 
 def source_of(job: ImportJob) -> SourceFormat:
@@ -103,9 +106,8 @@ def plan(
 ) -> Iterator[PlannedRow]:
     """Each row of the job matched against the library (by ISBN-13, else title and author folded)
     and against the rows before it, with the book it would land as."""
-    library = list(library)
-    index = LibraryIndex(library)
     library_ids = {book.book_id: book for book in library}
+    index = LibraryIndex(library_ids.values())
     new_ids: set[str] = set()
     for row in repository.rows_of(job.id):
         imported = _parsed(job, row, today.year)
@@ -113,22 +115,22 @@ def plan(
             yield PlannedRow(row.line, error=imported.reason)
             continue
         book_id = imported_book_id(user_id, row_identity(job.source, imported, str(job.id)))
-        match = index.match(imported.title, imported.author, imported.isbn13) or library_ids.get(book_id)
-        if match is not None:
-            book_id = match.book_id
+        match = index.match(imported.title, imported.author, imported.isbn13)
+        if match is None and book_id in library_ids:
+            match = book_id  # imported before under the same id, and renamed since
         try:
-            book = book_for(imported, landing, user_id=user_id, book_id=book_id)
+            book = book_for(imported, landing, user_id=user_id, book_id=match or book_id)
         except RecordError as error:
             yield PlannedRow(row.line, error=error.message)
             continue
         if match is None:
-            index.add(book)
-            new_ids.add(book_id)
+            index.add(book.book_id, book.title, book.author, book.isbn13)
+            new_ids.add(book.book_id)
             yield PlannedRow(row.line, RowKind.NEW, book)
-        elif book_id in new_ids:
+        elif match in new_ids:
             yield PlannedRow(row.line, RowKind.REPEAT, book)
         else:
-            yield PlannedRow(row.line, RowKind.LIBRARY, book, here=match)
+            yield PlannedRow(row.line, RowKind.LIBRARY, book, here=library_ids[match])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -305,10 +307,10 @@ def repair(
         repository.record_row(job, row, RowOutcome.FAILED, imported.reason)
         return imported.reason
     landing = landing_of(job)
-    library = list(books.all_for_user(user_id))
+    library = {book.book_id: book for book in books.all_for_user(user_id)}
     book_id = imported_book_id(user_id, row_identity(job.source, imported, str(job.id)))
-    here = LibraryIndex(library).match(imported.title, imported.author, imported.isbn13)
-    here = here or next((book for book in library if book.book_id == book_id), None)
+    match = LibraryIndex(library.values()).match(imported.title, imported.author, imported.isbn13)
+    here = library.get(match or book_id)
     try:
         incoming = book_for(imported, landing, user_id=user_id, book_id=here.book_id if here else book_id)
         failure = _save(books, merged(here, incoming), here) if here else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -18,23 +19,29 @@ _INSERT_BATCH = 1000
 LARGEST_JOB_ID = 2**31 - 1
 
 
-def create_job(user_id: int, source: str, filename: str, rows: list[SourceRow | RowError]) -> ImportJob:
-    """A job in preview, holding every row of the file (rows that are not even CSV with their reason)."""
-    job = ImportJob(user_id=user_id, source=source, filename=filename[:255], total_rows=len(rows), choices="{}")
+def create_job(user_id: int, source: str, filename: str, rows: Iterable[SourceRow | RowError]) -> ImportJob | None:
+    """A job in preview, holding every row of the file (rows that are not even CSV with their
+    reason), written a thousand at a time as they are read; None, and nothing stored, for no rows."""
+    job = ImportJob(user_id=user_id, source=source, filename=filename[:255], choices="{}")
     db.session.add(job)
     db.session.flush()
-    for start in range(0, len(rows), _INSERT_BATCH):
-        db.session.execute(
-            insert(ImportRow),
-            [_row_values(job.id, row) for row in rows[start : start + _INSERT_BATCH]],
-        )
+    total = 0
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, _INSERT_BATCH)):
+        db.session.execute(insert(ImportRow), [_row_values(job.id, row) for row in batch])
+        total += len(batch)
+    if not total:
+        db.session.rollback()
+        return None
+    job.total_rows = total
     db.session.commit()
     return job
 
 
 def _row_values(job_id: int, row: SourceRow | RowError) -> dict[str, Any]:
+    # Empty cells are left out: a Goodreads row has 31 columns, most of them usually empty.
     if isinstance(row, RowError):
-        cells = row.cells or {}
+        cells = {name: value for name, value in (row.cells or {}).items() if value}
         return {
             "job_id": job_id,
             "line": row.line,
@@ -42,7 +49,8 @@ def _row_values(job_id: int, row: SourceRow | RowError) -> dict[str, Any]:
             "unreadable": True,
             "reason": row.reason,
         }
-    return {"job_id": job_id, "line": row.line, "cells": json.dumps(row.cells), "unreadable": False, "reason": ""}
+    cells = {name: value for name, value in row.cells.items() if value}
+    return {"job_id": job_id, "line": row.line, "cells": json.dumps(cells), "unreadable": False, "reason": ""}
 
 
 def get_job(user_id: int, job_id: int) -> ImportJob | None:

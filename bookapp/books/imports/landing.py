@@ -164,20 +164,21 @@ def title_author_key(title: str, author: str) -> str:
 
 
 class LibraryIndex:
-    """A reader's books found by ISBN-13, else by title and author folded."""
+    """Book ids found by ISBN-13, else by title and author folded: a reader's library, and the new
+    books of a file as it is read (ids and keys only, so a file of 10,000 rows stays small)."""
 
     def __init__(self, books: Iterable[Book] = ()):
-        self._by_isbn: dict[str, Book] = {}
-        self._by_title_author: dict[str, Book] = {}
+        self._by_isbn: dict[str, str] = {}
+        self._by_title_author: dict[str, str] = {}
         for book in books:
-            self.add(book)
+            self.add(book.book_id, book.title, book.author, book.isbn13)
 
-    def add(self, book: Book) -> None:
-        if book.isbn13:
-            self._by_isbn.setdefault(book.isbn13, book)
-        self._by_title_author.setdefault(title_author_key(book.title, book.author), book)
+    def add(self, book_id: str, title: str, author: str, isbn13: str) -> None:
+        if isbn13:
+            self._by_isbn.setdefault(isbn13, book_id)
+        self._by_title_author.setdefault(title_author_key(title, author), book_id)
 
-    def match(self, title: str, author: str, isbn13: str) -> Book | None:
+    def match(self, title: str, author: str, isbn13: str) -> str | None:
         found = self._by_isbn.get(isbn13) if isbn13 else None
         return found or self._by_title_author.get(title_author_key(title, author))
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 
 from bookapp.books.imports import goodreads, storygraph
 from bookapp.books.imports.rows import (
@@ -73,10 +74,11 @@ def parse_book(source: SourceFormat, row: SourceRow, this_year: int) -> Imported
 
 @dataclasses.dataclass(frozen=True)
 class SourceFile:
-    """An export file, recognised: its format, and its rows (each still cells, or already an error)."""
+    """An export file, recognised: its format, and its rows (each still cells, or already an error),
+    read as they are asked for, so a large file is never held as rows all at once."""
 
     source: SourceFormat
-    rows: list[SourceRow | RowError]
+    rows: Iterator[SourceRow | RowError]
 
 
 def open_file(data: bytes) -> SourceFile:
@@ -84,14 +86,14 @@ def open_file(data: bytes) -> SourceFile:
     holds no rows."""
     header, rows = read_rows(decode(data))
     source = recognise(header)
-    listed = list(rows)
-    if not listed:
+    first = next(rows, None)
+    if first is None:
         raise FileRefused(f"This {source.label} has no books in it: only its header row.")
-    return SourceFile(source, listed)
+    return SourceFile(source, itertools.chain([first], rows))
 
 
 def parse_rows(
-    source: SourceFormat, rows: list[SourceRow | RowError], this_year: int
+    source: SourceFormat, rows: Iterable[SourceRow | RowError], this_year: int
 ) -> Iterator[ImportedBook | RowError]:
     for row in rows:
         yield row if isinstance(row, RowError) else parse_book(source, row, this_year)
