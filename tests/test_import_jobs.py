@@ -322,3 +322,14 @@ def test_the_job_service_takes_one_chunk_at_a_time(reader, books, app):
         assert not jobs.run_next_chunk(job, books, str(job.user_id), now)  # another worker holds it
         assert jobs.run_next_chunk(job, books, str(job.user_id), now + dt.timedelta(seconds=61))
         assert job.done_rows == jobs.CHUNK_ROWS
+
+
+def test_titles_that_look_like_html_stay_text_on_the_preview_and_in_the_library(reader, books, app):
+    title = '<img src=x onerror="alert(1)"> “Quoted”, 北京 עברית (Series, #2)'
+    data = "\n".join([GOODREADS_HEADER, goodreads_row(Title=title)]).encode()
+    job_url = uploaded_job_url(reader, data)
+    preview = reader.get(job_url).get_data(as_text=True)
+    assert "<img src=x" not in preview and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in preview
+    run_to_the_end(reader, job_url)
+    (book,) = books.all_for_user(reader_id(reader, app))
+    assert book.title == title and book.series == "Series"
