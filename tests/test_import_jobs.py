@@ -272,6 +272,12 @@ def test_bad_rows_are_listed_repaired_in_place_or_dismissed_and_reported(reader,
         (b"", "The file is empty"),
         (b"Title,Author\nDune,Herbert\n", "not a Goodreads or StoryGraph export"),
         ("Book Id,Title,Author,Exclusive Shelf\n1,Été,A,read\n".encode("latin-1"), "not UTF-8 text"),
+        (
+            b"Book Id,Title,Author,Exclusive Shelf\n"
+            + b"".join(b"%d,Fine,A,read\n" % i for i in range(1500))
+            + b'9,"Broken" quote,A,read\n',
+            "Line 1502 is not valid CSV",
+        ),
     ],
 )
 def test_a_file_that_is_no_export_is_refused_clearly_and_nothing_is_kept(reader, app, data, message):
@@ -280,6 +286,7 @@ def test_a_file_that_is_no_export_is_refused_clearly_and_nothing_is_kept(reader,
     assert message in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ImportJob)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(ImportRow)) == 0
 
 
 def test_no_file_is_refused_beside_the_field(reader):

@@ -221,11 +221,15 @@ def test_a_storygraph_range_without_an_end_is_the_read_under_way():
         (GOODREADS_HEADER.encode() + b"\n1,D\xe9j\xe0 vu,A,,,,,,,\n", "not UTF-8 text (line 2"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
         (b"%PDF-1.4\x00\x00", "binary"),
+        (
+            GOODREADS_HEADER.encode() + b'\n1,Fine,A,,,,,,,\n2,"Broken" quote,A,,,\n3,After,A\n',
+            "Line 3 is not valid CSV",
+        ),
     ],
 )
 def test_a_file_that_is_not_an_export_is_refused_with_a_clear_message(data, message):
     with pytest.raises(FileRefused) as refused:
-        open_file(data)
+        parsed(data)
     assert message in refused.value.message
 
 

@@ -15,8 +15,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from sqlalchemy import Row
+
 from bookapp.books import Book, BookChanged, BookNotFound, BookRepository, Status
 from bookapp.books.imports.landing import (
+    KNOWN_SHELVES,
     ExistingBooks,
     Landing,
     LibraryIndex,
@@ -26,7 +29,6 @@ from bookapp.books.imports.landing import (
     imported_book_id,
     merged,
     row_identity,
-    unknown_shelves,
 )
 from bookapp.books.imports.rows import FileRefused, ImportedBook, RowError, SourceRow
 from bookapp.books.imports.sources import FORMATS, SourceFormat, open_file, parse_book
@@ -43,7 +45,11 @@ CONFLICTS_SHOWN = 50
 def upload(user_id: int, filename: str, data: bytes) -> ImportJob:
     """A job in preview for an uploaded file; FileRefused (nothing stored) when it is no export."""
     source_file = open_file(data)
-    job = repository.create_job(user_id, source_file.source.name, filename, source_file.rows)
+    try:
+        job = repository.create_job(user_id, source_file.source.name, filename, source_file.rows)
+    except FileRefused:
+        repository.forget_unsaved()  # the rows stored before the bad line go too
+        raise
     if job is None:  # open_file saw a row; only a file changed under it could get here
         raise FileRefused(f"This {source_file.source.label} has no books in it: only its header row.")
     return job
@@ -74,7 +80,7 @@ def _choices_json(landing: Landing) -> dict[str, Any]:
     }
 
 
-def _parsed(job: ImportJob, row: ImportRow, this_year: int) -> ImportedBook | RowError:
+def _parsed(job: ImportJob, row: ImportRow | Row, this_year: int) -> ImportedBook | RowError:
     if row.unreadable:
         return RowError(row.line, row.reason)
     return parse_book(source_of(job), SourceRow(row.line, json.loads(row.cells)), this_year)
@@ -184,13 +190,16 @@ def preview(
     return result
 
 
-def shelves_of(job: ImportJob, today: dt.date) -> dict[str, int]:
-    """The shelves of the file the app does not know, with how many books each holds."""
-    return unknown_shelves(
-        parsed
-        for parsed in (_parsed(job, row, today.year) for row in repository.rows_of(job.id))
-        if isinstance(parsed, ImportedBook)
-    )
+def shelves_of(job: ImportJob) -> dict[str, int]:
+    """The shelves of the file the app does not know, with how many books each holds (read from
+    the shelf's cell alone: no row is parsed for it)."""
+    column = source_of(job).shelf_column
+    counted: dict[str, int] = {}
+    for row in repository.rows_of(job.id):
+        shelf = json.loads(row.cells or "{}").get(column, "").strip().lower() or "to-read"
+        if not row.unreadable and shelf not in KNOWN_SHELVES:
+            counted[shelf] = counted.get(shelf, 0) + 1
+    return dict(sorted(counted.items(), key=lambda item: (-item[1], item[0])))
 
 
 def start(job: ImportJob, landing: Landing, books: BookRepository, user_id: str, today: dt.date) -> bool:
@@ -198,14 +207,12 @@ def start(job: ImportJob, landing: Landing, books: BookRepository, user_id: str,
     job running; False when it is not in preview any more (a double submit)."""
     if job.state != JobState.PREVIEW.value:
         return False
-    targets = (
-        {
-            "line": planned.line,
-            "kind": planned.kind.value if planned.kind else "",
-            "book_id": planned.book.book_id if planned.book else "",
-        }
+    # All planned first: the plan reads the rows that the targets are then written to.
+    targets = {
+        planned.line: {"kind": planned.kind.value, "book_id": planned.book.book_id}
         for planned in plan(job, landing, books.all_for_user(user_id), user_id, today)
-    )
+        if planned.kind is not None
+    }
     repository.start_job(job, _choices_json(landing), targets)
     return True
 

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Row, case, func, insert, or_, select, update
 
 from bookapp.books.imports.rows import RowError, SourceRow
 from bookapp.extensions import db
@@ -16,6 +16,7 @@ from bookapp.imports.models import ImportJob, ImportRow, JobState, RowOutcome
 from bookapp.users.models import utcnow
 
 _INSERT_BATCH = 1000
+_UPDATE_BATCH = 500
 LARGEST_JOB_ID = 2**31 - 1
 
 
@@ -36,6 +37,11 @@ def create_job(user_id: int, source: str, filename: str, rows: Iterable[SourceRo
     job.total_rows = total
     db.session.commit()
     return job
+
+
+def forget_unsaved() -> None:
+    """Drop what `create_job` wrote before the file turned out unreadable."""
+    db.session.rollback()
 
 
 def _row_values(job_id: int, row: SourceRow | RowError) -> dict[str, Any]:
@@ -68,10 +74,40 @@ def recent_jobs(user_id: int, limit: int = 5) -> list[ImportJob]:
     )
 
 
-def rows_of(job_id: int) -> Iterator[ImportRow]:
-    """Every row of a job in file order, a thousand at a time from the database."""
-    statement = select(ImportRow).where(ImportRow.job_id == job_id).order_by(ImportRow.line)
-    yield from db.session.scalars(statement.execution_options(yield_per=_INSERT_BATCH))
+def rows_of(job_id: int) -> Iterator[Row]:
+    """Every row of a job in file order, as plain rows (line, cells, unreadable, reason) read a
+    thousand at a time by line: the session keeps none of them, whatever the driver buffers."""
+    after = 0
+    while True:
+        page = db.session.execute(
+            select(ImportRow.line, ImportRow.cells, ImportRow.unreadable, ImportRow.reason)
+            .where(ImportRow.job_id == job_id, ImportRow.line > after)
+            .order_by(ImportRow.line)
+            .limit(_INSERT_BATCH)
+        ).all()
+        yield from page
+        if len(page) < _INSERT_BATCH:
+            return
+        after = page[-1].line
+
+
+def _update_rows(job_id: int, changes: dict[int, dict[str, Any]]) -> None:
+    """Set columns of many rows of a job, a few hundred rows per UPDATE (a CASE on the line per
+    column) rather than one statement per row."""
+    lines = sorted(changes)
+    for start in range(0, len(lines), _UPDATE_BATCH):
+        batch = lines[start : start + _UPDATE_BATCH]
+        columns = {name for line in batch for name in changes[line]}
+        values = {
+            name: case({line: changes[line][name] for line in batch if name in changes[line]}, value=ImportRow.line)
+            for name in columns
+        }
+        db.session.execute(
+            update(ImportRow)
+            .where(ImportRow.job_id == job_id, ImportRow.line.in_(batch))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def rows_after(job_id: int, line: int, limit: int) -> list[ImportRow]:
@@ -89,14 +125,13 @@ def get_row(job_id: int, line: int) -> ImportRow | None:
     return db.session.get(ImportRow, (job_id, line))
 
 
-def rows_with_outcome(job_id: int, outcomes: Iterable[RowOutcome]) -> list[ImportRow]:
-    return list(
-        db.session.scalars(
-            select(ImportRow)
-            .where(ImportRow.job_id == job_id, ImportRow.outcome.in_([outcome.value for outcome in outcomes]))
-            .order_by(ImportRow.line)
-        )
+def rows_with_outcome(job_id: int, outcomes: Iterable[RowOutcome], limit: int | None = None) -> list[ImportRow]:
+    statement = (
+        select(ImportRow)
+        .where(ImportRow.job_id == job_id, ImportRow.outcome.in_([outcome.value for outcome in outcomes]))
+        .order_by(ImportRow.line)
     )
+    return list(db.session.scalars(statement.limit(limit) if limit else statement))
 
 
 def count_outcome(job_id: int, outcome: RowOutcome) -> int:
@@ -107,17 +142,10 @@ def count_outcome(job_id: int, outcome: RowOutcome) -> int:
     )
 
 
-def start_job(job: ImportJob, choices: dict[str, Any], targets: Iterable[dict[str, Any]]) -> None:
-    """Store the reader's choices and each row's book (`{"line", "kind", "book_id"}`), and set the
+def start_job(job: ImportJob, choices: dict[str, Any], targets: dict[int, dict[str, str]]) -> None:
+    """Store the reader's choices and each row's book (`{line: {"kind", "book_id"}}`), and set the
     job running."""
-    batch: list[dict[str, Any]] = []
-    for target in targets:
-        batch.append({"job_id": job.id, **target})
-        if len(batch) == _INSERT_BATCH:
-            db.session.execute(update(ImportRow), batch)
-            batch = []
-    if batch:
-        db.session.execute(update(ImportRow), batch)
+    _update_rows(job.id, targets)
     job.choices = json.dumps(choices)
     job.state = JobState.RUNNING.value
     db.session.commit()
@@ -147,14 +175,10 @@ def take_lease(job: ImportJob, now: dt.datetime, seconds: int) -> bool:
 
 def record_chunk(job: ImportJob, outcomes: dict[int, tuple[RowOutcome, str]], cursor_line: int) -> None:
     """What became of a chunk's rows; the cursor moves past them and the lease is let go."""
-    if outcomes:
-        db.session.execute(
-            update(ImportRow),
-            [
-                {"job_id": job.id, "line": line, "outcome": outcome.value, "reason": reason[:2000]}
-                for line, (outcome, reason) in outcomes.items()
-            ],
-        )
+    _update_rows(
+        job.id,
+        {line: {"outcome": outcome.value, "reason": reason[:2000]} for line, (outcome, reason) in outcomes.items()},
+    )
     for outcome, _ in outcomes.values():
         name = {RowOutcome.REPAIRED: "created"}.get(outcome, outcome.value)
         setattr(job, name, getattr(job, name) + 1)

@@ -22,6 +22,8 @@ from bookapp.imports import jobs, repository
 from bookapp.imports.models import ImportJob, JobState, RowOutcome
 from bookapp.request_size import larger_body
 
+# A page of the repair list: a file of bad rows is repaired by exporting it again, not row by row.
+REPAIRS_SHOWN = 100
 # The file, and the form's few other fields around it.
 UPLOAD_BODY_LIMIT = MAX_FILE_BYTES + 64 * 1024
 
@@ -93,7 +95,7 @@ def show(job_id: int):
     """A job: its preview and choices before it starts, its progress, then what it did."""
     job = _own_job(job_id)
     if job.state == JobState.PREVIEW.value:
-        shelves = jobs.shelves_of(job, _today())
+        shelves = jobs.shelves_of(job)
         return _preview_page(job, choices_form(list(shelves), formdata=None), shelves)
     return _job_page(job)
 
@@ -104,7 +106,8 @@ def _job_page(job: ImportJob, status: int = 200):
 
 def _job_parts(job: ImportJob) -> dict:
     source = jobs.source_of(job)
-    repairs = repository.rows_with_outcome(job.id, [RowOutcome.FAILED]) if job.state != JobState.RUNNING.value else []
+    running = job.state == JobState.RUNNING.value
+    repairs = [] if running else repository.rows_with_outcome(job.id, [RowOutcome.FAILED], limit=REPAIRS_SHOWN)
     return {
         "source": source,
         "repairs": [(row, json.loads(row.cells or "{}")) for row in repairs],
@@ -120,7 +123,7 @@ def start(job_id: int):
     if job.state != JobState.PREVIEW.value:
         flash("This import has started already.", "info")
         return redirect(url_for("imports.show", job_id=job.id), 303)
-    shelves = jobs.shelves_of(job, _today())
+    shelves = jobs.shelves_of(job)
     form = choices_form(list(shelves))
     if not form.validate():
         return _preview_page(job, form, shelves, 422)

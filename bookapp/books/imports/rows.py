@@ -108,7 +108,8 @@ def decode(data: bytes) -> str:
 
 def read_rows(text: str) -> tuple[list[str], Iterator[SourceRow | RowError]]:
     """The header and the rows of a CSV text. Blank lines are skipped; a row with more cells than the
-    header names (an unquoted comma) is a `RowError`, one with fewer has its missing cells empty."""
+    header names (an unquoted comma) is a `RowError`, one with fewer has its missing cells empty.
+    Quotes out of place refuse the whole file (`FileRefused`, raised as the rows are read)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
@@ -126,8 +127,12 @@ def read_rows(text: str) -> tuple[list[str], Iterator[SourceRow | RowError]]:
             except StopIteration:
                 return
             except csv.Error as error:
-                yield RowError(line, f"This row is not valid CSV ({error}); the rest of the file was not read.")
-                return
+                # Quotes out of place: where this row ends, and so where every later row starts, is
+                # anyone's guess. Nothing is imported rather than rows cut at the wrong places.
+                raise FileRefused(
+                    f"Line {line} is not valid CSV ({error}): a quote is missing or out of place. "
+                    "Nothing was imported; correct that line, or export the file again."
+                ) from None
             if cells and any(cell.strip() for cell in cells):
                 if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header) :]):
                     yield RowError(

@@ -25,6 +25,7 @@ class SourceFormat:
     required_columns: tuple[str, ...]
     standard_shelves: tuple[str, ...]
     editable_columns: tuple[str, ...]
+    shelf_column: str
     parse_row: Callable[[SourceRow, int], ImportedBook]
 
 
@@ -34,6 +35,7 @@ GOODREADS = SourceFormat(
     goodreads.REQUIRED_COLUMNS,
     goodreads.STANDARD_SHELVES,
     goodreads.EDITABLE_COLUMNS,
+    "Exclusive Shelf",
     goodreads.parse_row,
 )
 STORYGRAPH = SourceFormat(
@@ -42,6 +44,7 @@ STORYGRAPH = SourceFormat(
     storygraph.REQUIRED_COLUMNS,
     storygraph.STANDARD_SHELVES,
     storygraph.EDITABLE_COLUMNS,
+    "Read Status",
     storygraph.parse_row,
 )
 FORMATS = {source.name: source for source in (GOODREADS, STORYGRAPH)}
