@@ -122,6 +122,8 @@ def rows_after(job_id: int, line: int, limit: int) -> list[ImportRow]:
 
 
 def get_row(job_id: int, line: int) -> ImportRow | None:
+    if not 0 < line <= LARGEST_JOB_ID:  # a 32-bit INTEGER column: a larger line is no row
+        return None
     return db.session.get(ImportRow, (job_id, line))
 
 
