@@ -102,9 +102,10 @@ def measure_import(session, board_session, verdict, worker_peak_rss_mb, master_p
     importing.set()
 
     def view_boards() -> None:
+        # Another reader looking at their board five times a second, as a browser asks for it.
         while importing.is_set():
-            board_times.append(board_session.request("GET", "/", headers={"Cache-Control": "no-cache"}).ms)
-            time.sleep(0.05)
+            board_times.append(board_session.request("GET", "/").ms)
+            time.sleep(0.2)
 
     viewer = threading.Thread(target=view_boards)
     started = time.perf_counter()
@@ -113,13 +114,15 @@ def measure_import(session, board_session, verdict, worker_peak_rss_mb, master_p
     assert uploaded.status == 303, f"upload: {uploaded.status} {uploaded.body[:2000]}"
     job_url = uploaded.headers["Location"].split("//", 1)[-1]
     job_url = job_url[job_url.index("/") :] if not job_url.startswith("/") else job_url
+    steps = {"upload": uploaded.ms}
     preview = session.request("GET", job_url)
+    steps["preview"] = preview.ms
     assert preview.status == 200, f"preview: {preview.status}"
     start = session.request(
         "POST", f"{job_url}/start", {"csrf_token": session.csrf, "existing": "update", "action": "start"}
     )
     assert start.status == 303, f"start: {start.status} {start.body[:3000]}"
-    upload_and_start = time.perf_counter() - started
+    steps["start"] = start.ms
     writes = polls = 0
     while True:
         result = session.htmx(f"{job_url}/next", {})
@@ -137,7 +140,8 @@ def measure_import(session, board_session, verdict, worker_peak_rss_mb, master_p
     return [
         (
             f"import of {IMPORT_ROWS:,} Goodreads rows ({len(data) / 1e6:.1f} MB), end to end",
-            f"{elapsed:.1f} s ({upload_and_start:.1f} s upload, preview and start; {polls} polls)",
+            f"{elapsed:.1f} s (upload {steps['upload'] / 1000:.1f} s, preview {steps['preview'] / 1000:.1f} s, "
+            f"start {steps['start'] / 1000:.1f} s; {polls} polls)",
             "≤ 60 s",
             verdict(elapsed <= 60 and added == IMPORT_ROWS),
         ),
@@ -148,8 +152,9 @@ def measure_import(session, board_session, verdict, worker_peak_rss_mb, master_p
             "",
         ),
         (
-            "  board p50 of another reader during the import (hard reload)",
-            f"{statistics.median(board_times):.1f} ms ({len(board_times)} views)",
+            "  board p50 / p95 of another reader during the import",
+            f"{statistics.median(board_times):.1f} / {sorted(board_times)[int(len(board_times) * 0.95)]:.1f} ms "
+            f"({len(board_times)} views, one each 0.2 s)",
             "",
             "",
         ),

@@ -21,6 +21,7 @@ from tests.test_import_parsers import GOODREADS_HEADER, SAMPLES, goodreads_row
 
 GOODREADS_SAMPLE = (SAMPLES / "goodreads_library_export.csv").read_bytes()
 STORYGRAPH_SAMPLE = (SAMPLES / "storygraph_export.csv").read_bytes()
+TWO_CHUNKS_AND_SOME = 2 * jobs.CHUNK_ROWS + 50
 
 
 def upload(reader: Browser, data: bytes, filename: str = "library.csv"):
@@ -192,10 +193,10 @@ def test_unknown_shelves_are_mapped_as_the_reader_chooses(reader, books, app):
 
 
 def test_a_chunk_cut_short_is_run_again_without_doubling_anything(reader, books, app):
-    job_url = uploaded_job_url(reader, generated_file(450))
+    job_url = uploaded_job_url(reader, generated_file(TWO_CHUNKS_AND_SOME))
     job_id = int(job_url.rsplit("/", 1)[1])
     reader.post(f"{job_url}/start", {"existing": "update", "action": "start"})
-    reader.post(f"{job_url}/next")  # the first 200 rows
+    reader.post(f"{job_url}/next")  # the first chunk
     # As if the worker had been killed after its DynamoDB writes and before its SQL commit: the
     # rows' outcomes and the cursor are as before the chunk, and the lease is still held.
     with app.app_context():
@@ -207,7 +208,7 @@ def test_a_chunk_cut_short_is_run_again_without_doubling_anything(reader, books,
         )
         db.session.commit()
     page = reader.post(f"{job_url}/next", htmx=True).get_data(as_text=True)
-    assert "0 of 450 rows" in page  # held by the "killed" worker: nothing happens
+    assert f"0 of {TWO_CHUNKS_AND_SOME} rows" in page  # held by the "killed" worker: nothing happens
     with app.app_context():
         db.session.execute(update(ImportJob).where(ImportJob.id == job_id).values(lease_until=dt.datetime(2000, 1, 1)))
         db.session.commit()
@@ -215,27 +216,27 @@ def test_a_chunk_cut_short_is_run_again_without_doubling_anything(reader, books,
         page = reader.post(f"{job_url}/next", htmx=True).get_data(as_text=True)
         if 'id="import-done"' in page:
             break
-    assert "450 books added" in page
+    assert f"{TWO_CHUNKS_AND_SOME} books added" in page
     user_id = reader_id(reader, app)
-    assert len(list(books.all_for_user(user_id))) == 450
-    assert books.counts(user_id)[Status.NOT_STARTED] == 450
+    assert len(list(books.all_for_user(user_id))) == TWO_CHUNKS_AND_SOME
+    assert books.counts(user_id)[Status.NOT_STARTED] == TWO_CHUNKS_AND_SOME
 
 
 def test_cancel_keeps_what_was_imported_and_says_how_much(reader, books, app):
-    job_url = uploaded_job_url(reader, generated_file(450))
+    job_url = uploaded_job_url(reader, generated_file(TWO_CHUNKS_AND_SOME))
     reader.post(f"{job_url}/start", {"existing": "update", "action": "start"})
     reader.post(f"{job_url}/next")
     response = reader.post(f"{job_url}/cancel")
     assert response.status_code == 303
     page = reader.get(job_url).get_data(as_text=True)
     assert (
-        "Import cancelled. 200 books were imported or updated and stay in your library; 250 rows were not imported."
-        in page
+        f"Import cancelled. {jobs.CHUNK_ROWS} books were imported or updated and stay in your library; "
+        f"{TWO_CHUNKS_AND_SOME - jobs.CHUNK_ROWS} rows were not imported." in page
     )
     reader.post(f"{job_url}/next")
     user_id = reader_id(reader, app)
-    assert len(list(books.all_for_user(user_id))) == 200
-    assert books.counts(user_id)[Status.NOT_STARTED] == 200
+    assert len(list(books.all_for_user(user_id))) == jobs.CHUNK_ROWS
+    assert books.counts(user_id)[Status.NOT_STARTED] == jobs.CHUNK_ROWS
 
 
 def test_bad_rows_are_listed_repaired_in_place_or_dismissed_and_reported(reader, books, app):
@@ -320,7 +321,7 @@ def test_the_preview_of_a_large_file_shows_the_first_ten_rows(reader):
 
 
 def test_the_job_service_takes_one_chunk_at_a_time(reader, books, app):
-    job_url = uploaded_job_url(reader, generated_file(450))
+    job_url = uploaded_job_url(reader, generated_file(TWO_CHUNKS_AND_SOME))
     reader.post(f"{job_url}/start", {"existing": "update", "action": "start"})
     with app.test_request_context():
         job = db.session.get(ImportJob, int(job_url.rsplit("/", 1)[1]))

@@ -36,7 +36,9 @@ from bookapp.books.record import RecordError
 from bookapp.imports import repository
 from bookapp.imports.models import ImportJob, ImportRow, JobState, RowKind, RowOutcome
 
-CHUNK_ROWS = 200
+# Rows per poll of the progress page: about a second of work, so the bar moves and a worker is
+# never held long.
+CHUNK_ROWS = 400
 LEASE_SECONDS = 60
 FIRST_ROWS_SHOWN = 10
 CONFLICTS_SHOWN = 50
