@@ -341,3 +341,13 @@ def test_titles_that_look_like_html_stay_text_on_the_preview_and_in_the_library(
     run_to_the_end(reader, job_url)
     (book,) = books.all_for_user(reader_id(reader, app))
     assert book.title == title and book.series == "Series"
+
+
+def test_deleting_an_account_deletes_its_imports(reader, admin, app):
+    uploaded_job_url(reader, GOODREADS_SAMPLE)
+    with app.app_context():
+        alice_id = db.session.scalar(db.select(ImportJob.user_id))
+    assert admin.post(f"/admin/users/{alice_id}/delete", {"confirm": "yes"}).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(ImportJob)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(ImportRow)) == 0
