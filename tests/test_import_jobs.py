@@ -351,3 +351,11 @@ def test_deleting_an_account_deletes_its_imports(reader, admin, app):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(ImportJob)) == 0
         assert db.session.scalar(db.select(db.func.count()).select_from(ImportRow)) == 0
+
+
+def test_asking_for_the_next_rows_of_an_import_not_started_imports_nothing(reader, books, app):
+    job_url = uploaded_job_url(reader, GOODREADS_SAMPLE)
+    page = reader.post(f"{job_url}/next", htmx=True).get_data(as_text=True)
+    assert "This import has not started" in page and "cancelled" not in page
+    assert reader.post(f"{job_url}/next").headers["Location"].endswith(job_url)
+    assert list(books.all_for_user(reader_id(reader, app))) == []
