@@ -359,3 +359,10 @@ def test_asking_for_the_next_rows_of_an_import_not_started_imports_nothing(reade
     assert "This import has not started" in page and "cancelled" not in page
     assert reader.post(f"{job_url}/next").headers["Location"].endswith(job_url)
     assert list(books.all_for_user(reader_id(reader, app))) == []
+
+
+def test_a_file_with_very_many_shelves_offers_a_choice_for_the_largest(reader):
+    rows = [goodreads_row(**{"Book Id": str(i), "Title": f"T{i}", "Exclusive Shelf": f"shelf-{i}"}) for i in range(40)]
+    page = reader.get(uploaded_job_url(reader, "\n".join([GOODREADS_HEADER, *rows]).encode())).get_data(as_text=True)
+    assert page.count("go to</label>") == 30
+    assert "10 more shelves with fewer books land in Not started" in page

@@ -22,6 +22,9 @@ from bookapp.imports import jobs, repository
 from bookapp.imports.models import ImportJob, JobState, RowOutcome
 from bookapp.request_size import larger_body
 
+# Shelves offered a choice, those with the most books first; any further one lands as it would by
+# default (the preview says so). Exports have a handful; a file with hundreds is not a library's.
+SHELF_CHOICES = 30
 # A page of the repair list: a file of bad rows is repaired by exporting it again, not row by row.
 REPAIRS_SHOWN = 100
 # The file, and the form's few other fields around it.
@@ -96,7 +99,7 @@ def show(job_id: int):
     job = _own_job(job_id)
     if job.state == JobState.PREVIEW.value:
         shelves = jobs.shelves_of(job)
-        return _preview_page(job, choices_form(list(shelves), formdata=None), shelves)
+        return _preview_page(job, choices_form(list(shelves)[:SHELF_CHOICES], formdata=None), shelves)
     return _job_page(job)
 
 
@@ -124,7 +127,7 @@ def start(job_id: int):
         flash("This import has started already.", "info")
         return redirect(url_for("imports.show", job_id=job.id), 303)
     shelves = jobs.shelves_of(job)
-    form = choices_form(list(shelves))
+    form = choices_form(list(shelves)[:SHELF_CHOICES])
     if not form.validate():
         return _preview_page(job, form, shelves, 422)
     if request.form.get("action") == "preview":
