@@ -62,7 +62,6 @@ def upgrade():
 
 
 def downgrade():
+    # The table's index goes with it: MySQL refuses to drop an index a foreign key needs first.
     op.drop_table('import_rows')
-    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_import_jobs_user_id'))
     op.drop_table('import_jobs')
