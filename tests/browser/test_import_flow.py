@@ -82,3 +82,29 @@ def test_screenshot_of_the_preview(new_page, make_user, tmp_path):
     sign_in(page, "grace")
     upload(page, export_file(tmp_path))
     shoot(page, screenshots_dir(), "import-preview")
+
+
+def test_an_import_without_javascript(new_page, make_user, books, tmp_path):
+    reader = make_user("alice")
+    page = new_page(java_script_enabled=False)
+    sign_in(page, "alice")
+    upload(page, export_file(tmp_path, extra_rows=450))
+    page.get_by_role("button", name=re.compile(r"^Import [\d,]+ books$")).click()
+    for _ in range(5):
+        button = page.get_by_role("button", name="Import the next rows")
+        if not button.count():
+            break
+        button.click()  # without JavaScript, each press imports the next chunk
+    expect(page.locator("#import-done")).to_contain_text("491 books added")
+    assert len(list(books.all_for_user(reader.books_key))) == 491
+
+
+def test_the_preview_and_the_finished_import_are_accessible_in_dark_mode(new_page, make_user, tmp_path, page_problems):
+    make_user("alice")
+    page = new_page(color_scheme="dark")
+    sign_in(page, "alice")
+    upload(page, export_file(tmp_path))
+    assert_accessible(page, "the preview in dark mode")
+    page.get_by_role("button", name=re.compile(r"^Import [\d,]+ books$")).click()
+    expect(page.locator("#import-done")).to_contain_text("Import done.")
+    assert_accessible(page, "the finished import in dark mode")
