@@ -366,3 +366,11 @@ def test_a_file_with_very_many_shelves_offers_a_choice_for_the_largest(reader):
     page = reader.get(uploaded_job_url(reader, "\n".join([GOODREADS_HEADER, *rows]).encode())).get_data(as_text=True)
     assert page.count("go to</label>") == 30
     assert "10 more shelves with fewer books land in Not started" in page
+
+
+def test_a_shelf_kept_as_a_21st_tag_is_a_row_to_repair_with_its_reason(reader, books, app):
+    shelves = ", ".join(f"tag-{i}" for i in range(20))
+    data = "\n".join([GOODREADS_HEADER, goodreads_row(Bookshelves=shelves, **{"Exclusive Shelf": "paused"})]).encode()
+    page = run_to_the_end(reader, uploaded_job_url(reader, data), {"shelf_0": "not_started", "shelf_0_tag": "y"})
+    assert "Rows to repair (1)" in page and "up to 20 tags" in page
+    assert list(books.all_for_user(reader_id(reader, app))) == []

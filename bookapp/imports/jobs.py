@@ -247,21 +247,23 @@ def _import_rows(
     outcomes: dict[int, tuple[RowOutcome, str]] = {}
     for row in rows:
         imported = _parsed(job, row, today.year)
-        if isinstance(imported, RowError) or not row.book_id:
-            outcomes[row.line] = (RowOutcome.FAILED, imported.reason if isinstance(imported, RowError) else row.reason)
+        if isinstance(imported, RowError):
+            outcomes[row.line] = (RowOutcome.FAILED, imported.reason)
             continue
         if row.kind == RowKind.LIBRARY and landing.existing is ExistingBooks.SKIP:
             outcomes[row.line] = (RowOutcome.SKIPPED, "")
             continue
+        # A row the plan could not land has no book: landing it again says why (its tags, say).
+        book_id = row.book_id or imported_book_id(user_id, row_identity(job.source, imported, str(job.id)))
         try:
-            incoming = book_for(imported, landing, user_id=user_id, book_id=row.book_id)
-            before = current.get(row.book_id) or stored.get(row.book_id)
+            incoming = book_for(imported, landing, user_id=user_id, book_id=book_id)
+            before = current.get(book_id) or stored.get(book_id)
             after = incoming if before is None else merged(before, incoming)
         except RecordError as error:
             outcomes[row.line] = (RowOutcome.FAILED, error.message)
             continue
-        current[row.book_id] = after
-        outcomes[row.line] = (_outcome(RowKind(row.kind), before, after), "")
+        current[book_id] = after
+        outcomes[row.line] = (_outcome(RowKind(row.kind or RowKind.NEW.value), before, after), "")
     new = [book for book_id, book in current.items() if book_id not in stored]
     books.add_many(user_id, new)
     for book_id, book in current.items():
