@@ -76,7 +76,7 @@ def test_upload_preview_map_progress_done_and_repair(page: Page, make_user, book
     expect(page.locator("#count-not_started")).to_contain_text(str(books.counts(reader.books_key)[Status.NOT_STARTED]))
 
 
-def test_screenshot_of_the_preview(new_page, make_user, tmp_path):
+def test_screenshots_of_the_import_preview(new_page, make_user, tmp_path):
     make_user("grace")
     page = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
     sign_in(page, "grace")
