@@ -1,5 +1,5 @@
-"""Benchmark: what a board, a move, an add, a search, the stats page and an export cost as a library grows,
-printed as one table.
+"""Benchmark: what a board, a move, an add, a search, the stats page, an export and a 10,000-row
+import (bench/imports.py) cost as a library grows, printed as one table.
 
     .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
     .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
@@ -32,7 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.imports import IMPORTER, measure_import  # noqa: E402
 from bookapp.config import Config  # noqa: E402  (after the path is set)
+from bookapp.users.accounts import create_account  # noqa: E402
 from loadtest.stack import Stack  # noqa: E402
 
 PASSWORD = "benchmark passphrase 42"  # noqa: S105  (a throwaway account in a throwaway database)
@@ -60,11 +62,21 @@ class Session:
         self.request("POST", "/login", {"username": username, "password": PASSWORD, "csrf_token": csrf(page)})
         self.csrf = csrf(self.request("GET", "/").body)
 
-    def request(self, method: str, path: str, form: dict | None = None, headers: dict | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict | None = None,
+        headers: dict | None = None,
+        raw_body: tuple[bytes, str] | None = None,
+    ):
+        """`raw_body`: (body, content type), for a file upload."""
         headers = {"Cookie": self.cookie, **(headers or {})}
         body = urllib.parse.urlencode(form) if form is not None else None
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if raw_body is not None:
+            body, headers["Content-Type"] = raw_body
         started = time.perf_counter()
         try:
             self.connection.request(method, path, body=body, headers=headers)
@@ -289,7 +301,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="bookapp-bench-"))
     with Stack(args.mysql, "bench", {"BENCHMARK_MODE": "1"}) as stack:
         started = time.monotonic()
-        seed(stack.prepared_app(), sizes, plain=args.plain_records)
+        app = stack.prepared_app()
+        seed(app, sizes, plain=args.plain_records)
+        with app.app_context():
+            create_account(IMPORTER, PASSWORD, is_admin=False)
         print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
         stack.start_app(work / "gunicorn.log")
         return measure(stack.app_port, sizes, samples, load_seconds, stack.gunicorn.pid)
@@ -637,6 +652,7 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
     rows.append(("  board hard reload ÷ bare route", f"{reload_rps / ceiling:.0%}", "", ""))
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
+    rows.extend(measure_import(Session(port, IMPORTER), sessions[1_000], verdict, worker_peak_rss_mb, master_pid))
 
     # The whole library downloaded, as /export streams it (a page of books per Query), read to its end.
     for name, path in (("JSON", "/export/library.json"), ("Goodreads CSV", "/export/goodreads.csv")):

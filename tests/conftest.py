@@ -25,6 +25,8 @@ from bookapp import create_app
 from bookapp.books import get_book_repository
 from bookapp.config import Config, TestingConfig
 from bookapp.extensions import db
+from bookapp.imports import jobs as import_jobs
+from bookapp.imports.models import ImportJob, ImportRow
 from bookapp.users import User
 from bookapp.users.accounts import create_account
 from bookapp.users.models import ReadingGoal, SignInBrake
@@ -110,6 +112,8 @@ def app(database_url):
     )
     with app.app_context():
         db.session.execute(delete(ReadingGoal))  # SQLite enforces no foreign keys: not gone with the users
+        db.session.execute(delete(ImportRow))  # SQLite enforces no foreign keys, and reuses user ids
+        db.session.execute(delete(ImportJob))
         db.session.execute(delete(User))
         db.session.execute(delete(SignInBrake))  # no test inherits another's failed sign-ins
         db.session.commit()
@@ -128,6 +132,16 @@ def books(app):
     signed-in user there), so two test clients would see each other's user."""
     with app.app_context():
         return get_book_repository()
+
+
+# A small Goodreads export: one book, and on line 3 a row with a rating of 7 (for the repair list).
+IMPORT_FILE = b"Book Id,Title,Author,Exclusive Shelf,My Rating\n1,Dune,Frank Herbert,read,5\n2,Bad,Author,read,7\n"
+
+
+def make_import_job(app, user_id: int) -> int:
+    """An import job of `user_id` in preview (uploaded, nothing imported): its id."""
+    with app.app_context():
+        return import_jobs.upload(user_id, "library.csv", IMPORT_FILE).id
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ files that nginx serves like the app would, a lean bundle and an IAM policy with
 actions the code calls."""
 
 import datetime as dt
+import io
 import json
 import os
 import shlex
@@ -237,7 +238,7 @@ def test_bundle_carries_the_app_and_nothing_else(tmp_path):
 
 
 def test_iam_policy_allows_exactly_the_dynamodb_actions_the_app_calls(app, make_user, books):
-    """Exercise every request path (board, add, move, edit, delete, show more, user deletion,
+    """Exercise every request path (board, add, move, edit, delete, show more, an import, user deletion,
     health check) and record each DynamoDB operation with botocore's event hooks."""
     calls: set[str] = set()
     for client in (books._dynamodb.meta.client, books._health_client):
@@ -257,6 +258,12 @@ def test_iam_policy_allows_exactly_the_dynamodb_actions_the_app_calls(app, make_
     reader.post("/books", {"title": "New", "author": "A", "status": "finished"})
     cursor = board.split("/columns/not_started?after=")[1].split('"')[0]
     reader.get(f"/columns/not_started?after={cursor}", htmx=True)
+    export = "Book Id,Title,Author,Exclusive Shelf\n1,Dune,Frank Herbert,read\n2,Book 1,Author,to-read\n"
+    job_url = reader.post("/import", {"export_file": (io.BytesIO(export.encode()), "x.csv")}).headers["Location"]
+    reader.get(job_url)
+    reader.post(f"{job_url}/start", {"existing": "update", "action": "start"})
+    while "import-done" not in reader.post(f"{job_url}/next", htmx=True).get_data(as_text=True):
+        pass
     admin = Browser(app)
     admin.login("boss")
     admin.post(f"/admin/users/{alice.id}/delete")

@@ -1,6 +1,7 @@
 """What web requests do with books in DynamoDB. Views speak in `Book`s; only the books package
-knows boto3. The table's shape is items.py; the connection and counters, table.py; what operators
-run, maintenance.py. `BookRepository` is all of it, the one object the app builds.
+knows boto3. The table's shape is items.py; the connection and counters, table.py; batches of
+books (imports), bulk.py; what operators run, maintenance.py. `BookRepository` is all of it, the
+one object the app builds.
 
 Every write that changes an existing book is conditional on its `version`.
 """
@@ -15,6 +16,7 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
+from bookapp.books.bulk import BulkWrites
 from bookapp.books.items import (
     CARD_PROJECTION,
     CARD_PROJECTION_NAMES,
@@ -115,9 +117,10 @@ class ColumnPage:
     next_cursor: str | None  # opaque; pass back to `list_column` for the next page
 
 
-class BookRepository(Maintenance, LibraryTransfer):
-    """The books of all readers: the request-path operations here, the operator-only ones inherited
-    from `Maintenance`, and whole libraries in and out from `LibraryTransfer`."""
+class BookRepository(BulkWrites, Maintenance, LibraryTransfer):
+    """The books of all readers: the request-path operations here, the batch ones of imports
+    inherited from `BulkWrites`, the operator-only ones from `Maintenance`, and whole libraries
+    read out and our own exports written back from `LibraryTransfer`."""
 
     # -- reads -------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from bookapp.books import Status
 from bookapp.books.items import encode_cursor
 from bookapp.config import ProductionConfig
 from bookapp.users import repository as users
-from tests.conftest import Browser
+from tests.conftest import Browser, make_import_job
 
 ONE_YEAR = 31536000
 
@@ -40,6 +40,9 @@ PAGES = {
     "export page": ("reader", "/export", False),
     "Goodreads CSV download": ("reader", "/export/goodreads.csv", False),
     "library JSON download": ("reader", "/export/library.json", False),
+    "import upload page": ("reader", "/import", False),
+    "import preview": ("reader", "/import/{job_id}", False),
+    "import report (CSV)": ("reader", "/import/{job_id}/report.csv", False),
     "admin index (redirect)": ("admin", "/admin/", False),
     "admin user list": ("admin", "/admin/users", False),
     "admin new user": ("admin", "/admin/users/new", False),
@@ -71,6 +74,7 @@ def site(app, reader, admin, books):
         "alice_id": alice_id,
         "cursor": encode_cursor(added[-1]),
         "app_css": app.extensions["static_files"]["app.css"],
+        "job_id": make_import_job(app, alice_id),
     }
     return browsers, values
 
@@ -212,7 +216,7 @@ def test_the_testing_app_sends_no_hsts_on_any_page(responses):
 
 def test_no_html_page_has_an_inline_script_style_or_event_handler(responses):
     html_pages = {name: text(response) for name, response in responses.items() if response.mimetype == "text/html"}
-    downloads = {"Goodreads CSV download", "library JSON download"}
+    downloads = {"Goodreads CSV download", "library JSON download", "import report (CSV)"}
     assert set(responses) - set(html_pages) == {"healthz", "static file", "static file, hashed copy", *downloads}
     problems = {}
     for name, page in html_pages.items():

@@ -33,6 +33,8 @@ URL_VALUES = {
     "year": 2024,
     "filename": "app.css",
     "index": 0,
+    "job_id": 1,
+    "line": 2,
 }
 
 

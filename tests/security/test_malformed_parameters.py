@@ -32,7 +32,7 @@ from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.extensions import limiter
 from bookapp.users import repository as users
 from bookapp.users.accounts import set_password
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, make_import_job
 from tests.security.test_route_discovery import RULES, VALID_FORMS, build
 
 TODAY = dt.date(2026, 1, 1)
@@ -215,6 +215,8 @@ def real_values(app, admin, books, make_user) -> dict:
         "filename": "app.css",
         "index": 0,
         "year": 2024,
+        "job_id": make_import_job(app, boss.id),
+        "line": 3,
     }
 
 

@@ -27,7 +27,7 @@ from bookapp.config import TestingConfig
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users import repository as users
-from tests.conftest import PASSWORD, Browser
+from tests.conftest import PASSWORD, Browser, make_import_job
 
 TODAY = dt.date(2026, 1, 1)
 NEW_PASSWORD = "a brand new passphrase"
@@ -294,6 +294,8 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "filename": "app.css",
         "index": 0,
         "year": 2024,
+        "job_id": make_import_job(app, int(boss_key)),
+        "line": 3,
     }
     get_rules = [rule for rule in RULES if "GET" in rule.methods]
     assert len(get_rules) >= 14
@@ -325,11 +327,15 @@ def csrf_target(app, admin, books, carol):
         "index": 0,
         "year": 2024,
         "boss_key": boss_key,
+        "job_id": make_import_job(app, int(boss_key)),
+        "line": 3,
     }
 
 
 def post_rule_url(rule, target) -> str:
-    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index", "year")})
+    return build(
+        rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index", "year", "job_id", "line")}
+    )
 
 
 def test_csrf_exclusions_are_explicit_and_current():
