@@ -46,7 +46,9 @@ def finished(started, ended):
 
 
 LIBRARY = [
-    book("Émile", "Jean-Jacques Rousseau", rank="3", creation="01A", rating="4", reads=[finished("2019-07", "2019-08")]),
+    book(
+        "Émile", "Jean-Jacques Rousseau", rank="3", creation="01A", rating="4", reads=[finished("2019-07", "2019-08")]
+    ),
     book("dune", "Frank Herbert", rank="9", creation="01C", rating="4.5", reads=[finished("2021", "2021-03-02")]),
     book("Beloved", "Toni Morrison", rank="5", creation="01B", reads=[finished(None, "2018")]),
     book("Ulysses", "James Joyce", rank="7", creation="01D", rating="2", reads=[finished("2020-01-05", None)]),

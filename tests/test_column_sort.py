@@ -194,8 +194,9 @@ def test_a_card_moved_into_a_sorted_column_lands_where_its_order_puts_it(reader,
     assert response.status_code == 200
     assert response.headers["HX-Reswap"] == "none"  # the columns come whole, out of band
     answer = text(response)
-    assert '<section class="board-column" id="column-finished" aria-labelledby="heading-finished" hx-swap-oob="true">' in (
-        answer
+    assert (
+        '<section class="board-column" id="column-finished" aria-labelledby="heading-finished" hx-swap-oob="true">'
+        in (answer)
     )
     assert column_titles(answer, "finished") == ["Beloved", "Carrie", "Dune", "emma", "Ulysses"]
     assert column_titles(answer, "reading") == []
