@@ -151,13 +151,17 @@ def _board_tag_of(url: str | None) -> str | None:
 
 def _arranged_board_of_request() -> Board | None:
     """For an htmx request from a board with a sorted column or a tag filter: that board now."""
+    if not any(_arranged_on_this_board(status) for status in BOARD_COLUMNS):
+        return None
+    return _load_board(_board_tag_of(request.htmx.current_url))
+
+
+def _arranged_on_this_board(status: Status) -> bool:
+    """Whether the board an htmx request came from shows `status` sorted or filtered."""
     current_url = request.htmx.current_url if request.htmx else None
-    if not current_url or urlsplit(current_url).path != url_for("books.board"):
-        return None
-    tag = _board_tag_of(current_url)
-    if tag is None and all(sort.is_manual for sort in current_user.column_sorts().values()):
-        return None
-    return _load_board(tag)
+    if not current_url or urlsplit(current_url).path != url_for("books.board") or not status.on_board:
+        return False
+    return _board_tag_of(current_url) is not None or not current_user.column_sorts()[status].is_manual
 
 
 def _back_to_board():
@@ -288,8 +292,9 @@ def move(book_id: str):
         else:
             # The card leaves its place and lands, whole, on top of its new column.
             response = make_response(_answer(book, land=_on_top_of_its_column(book), counts=result.counts))
-        # In a sorted column the card may land past the first page: then the column's heading.
-        return _focus_after_swap(response, f"#book-{book.book_id}", fallback=f"#heading-{book.status.value}")
+        # In a sorted or filtered column the card may land past the first page: then the column's heading.
+        fallback = f"#heading-{book.status.value}" if _arranged_on_this_board(book.status) else None
+        return _focus_after_swap(response, f"#book-{book.book_id}", fallback=fallback)
     return _back_to_board()
 
 
