@@ -70,7 +70,7 @@ def test_the_filtered_board_shows_only_that_tag_says_so_and_counts_honestly(read
     assert count_badge(page, "not_started") == "2 of 3 in this column have the tag"
     assert count_badge(page, "finished") == "1 of 2 in this column have the tag"
     assert "Filtered: only books tagged <strong>sci-fi</strong>." in page
-    assert '<a class="ms-auto" href="/">Clear filter</a>' in page
+    assert '<a class="alert-link ms-auto" href="/">Clear filter</a>' in page
     assert "<title>Your board: tagged sci-fi" in page
     assert "No book in Reading has the tag “sci-fi”." in page
     assert "Drag and drop and ▲/▼ are off while the board is filtered." in page

@@ -153,6 +153,8 @@ def _arranged_board_of_request() -> Board | None:
     """For an htmx request from a board with a sorted column or a tag filter: that board now."""
     if not any(_arranged_on_this_board(status) for status in BOARD_COLUMNS):
         return None
+    # The action may have just changed the reader's books: the library must be the one after it.
+    users.reload(current_user._get_current_object())
     return _load_board(_board_tag_of(request.htmx.current_url))
 
 
@@ -481,5 +483,6 @@ def sort_column(status: str):
     if request.htmx:
         board = _load_board(tag)
         (column,) = [column for column in board.columns if column.status == column_status]
-        return render_template("books/_column_answer.html", board=board, column=column)
+        response = make_response(render_template("books/_column_answer.html", board=board, column=column))
+        return _focus_after_swap(response, f"#sort-button-{column_status.value}")  # the column came whole
     return redirect(url_for("books.board", tag=tag), code=303)
