@@ -25,6 +25,8 @@ READABLE_VERSIONS = (1, 2)
 # Not in the file: the reader is the user record around the book, and the index key follows from it.
 BOOK_KEYS_LEFT_OUT = ("user_id", "user_status")
 USER_FIELDS = ("id", "username", "password_hash", "is_admin", "is_disabled", "created_at", "last_sign_in_at")
+# The reader's settings: optional in a file (older exports have none: manual order).
+USER_SETTINGS = ("sort_not_started", "sort_reading", "sort_finished")
 
 
 class RestoreRefused(Exception):
@@ -74,7 +76,7 @@ def _from_json_value(value: Any) -> Any:
 def export_data(books: BookRepository) -> dict[str, Any]:
     exported_users = []
     for user in users.all_users():
-        record = {field: _to_json_value(getattr(user, field)) for field in USER_FIELDS}
+        record = {field: _to_json_value(getattr(user, field)) for field in USER_FIELDS + USER_SETTINGS}
         record["books"] = [
             _book_record(book) for book in sorted(books.all_for_user(user.books_key), key=lambda book: book.book_id)
         ]
@@ -109,6 +111,7 @@ def import_data(data: dict[str, Any], books: BookRepository) -> tuple[int, int]:
             created_at=_datetime(record["created_at"]),
             last_sign_in_at=_datetime(record["last_sign_in_at"]),
             session_token=new_session_token(),  # sessions from before the export do not carry over
+            **{setting: record.get(setting) for setting in USER_SETTINGS},
         )
         db.session.add(user)
         restored_books.extend(_book_from_record(book, user.books_key) for book in record["books"])

@@ -57,6 +57,10 @@
       var candidates = [next, previous, heading];
       for (var i = 0; i < candidates.length; i += 1) {
         var candidate = candidates[i];
+        if (candidate && !document.body.contains(candidate) && candidate.id) {
+          // On a sorted or filtered board the answer brings the columns again: the same card, new.
+          candidate = document.getElementById(candidate.id);
+        }
         if (candidate && document.body.contains(candidate) && candidate.matches(".book-card, h2")) {
           focusOn(candidate);
           return;

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bookapp import create_app
 from bookapp.books import Status, get_book_repository
+from bookapp.books.column_order import ColumnSort, Direction, SortKey
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate, Progress
 from bookapp.books.service import Move, move_book
@@ -15,7 +16,16 @@ from bookapp.config import TestingConfig
 from bookapp.users import repository as users
 from tests.conftest import PASSWORD, Browser
 
-USER_COLUMNS = ("id", "username", "password_hash", "is_admin", "is_disabled", "created_at", "last_sign_in_at")
+USER_COLUMNS = (
+    "id",
+    "username",
+    "password_hash",
+    "is_admin",
+    "is_disabled",
+    "created_at",
+    "last_sign_in_at",
+    "sort_finished",
+)
 
 
 def snapshot(app):
@@ -65,7 +75,11 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
         user = users.find_by_username("bob")
         user.is_disabled = True
         users.save(user)
+        user = users.find_by_username("alice")
+        user.sort_column(Status.FINISHED, ColumnSort(SortKey.RATING, Direction.DESCENDING))  # a setting kept too
+        users.save(user)
     original = snapshot(app)
+    assert original["alice"]["user"]["sort_finished"] == "rating:desc"
 
     export_file = tmp_path / "export.json"
     result = app.test_cli_runner().invoke(args=["export-data", str(export_file)])

@@ -307,9 +307,10 @@ def reorder(book_id: str):
     if not form.validate_on_submit():
         _own_book(book_id)
         abort(400)
-    sorted_column = _sorted_column_of(_own_book(book_id))
-    if sorted_column is not None:
-        return sorted_column
+    if any(not sort.is_manual for sort in current_user.column_sorts().values()):  # else no read more
+        refused = _refused_in_a_sorted_column(_own_book(book_id))
+        if refused is not None:
+            return refused
     nudge = nudge_book(
         get_book_repository(),
         user_id=current_user.books_key,
@@ -362,7 +363,7 @@ def progress(book_id: str):
     return _back_to_board()
 
 
-def _sorted_column_of(book: Book):
+def _refused_in_a_sorted_column(book: Book):
     """The answer to ▲/▼ on a book whose column is sorted (an old page): ranks are manual order only."""
     sort = current_user.column_sorts().get(book.status)
     if sort is None or sort.is_manual:
