@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import BadRequest, NotFound
 
 from bookapp.blueprints.books import bp
+from bookapp.blueprints.books.arrangement import (
+    arranged_board_of_request,
+    arranged_on_this_board,
+    back_to_board,
+    load_reader_board,
+)
 from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
 from bookapp.blueprints.books.book_page import BOOK_PAGE_ENDPOINTS, changed_on_book_page, render_book_page
 from bookapp.blueprints.books.forms import (
@@ -33,11 +39,9 @@ from bookapp.books.model import BOARD_COLUMNS, MalformedCursor, MoveOutcome
 from bookapp.books.reads import Outcome
 from bookapp.books.record import RecordError, rating_stars
 from bookapp.books.service import (
-    Board,
     ProgressOutOfRange,
     arranged_column,
     edit_book,
-    load_board,
     move_book,
     nudge_book,
     update_progress,
@@ -97,20 +101,8 @@ def _status_or_404(value: str) -> Status:
         abort(404)
 
 
-def _load_board(tag: str | None) -> Board:
-    """The reader's board as they arranged it: each column in its sort, filtered by `tag`."""
-    return load_board(
-        get_book_repository(),
-        current_user.books_key,
-        _page_size(),
-        sorts=current_user.column_sorts(),
-        tag=tag,
-        library=lambda: reader_library().books.values(),
-    )
-
-
 def _board_html(add_form: AddBookForm, tag: str | None = None) -> str:
-    return render_template("books/board.html", board=_load_board(tag), add_form=add_form)
+    return render_template("books/board.html", board=load_reader_board(tag), add_form=add_form)
 
 
 def _answer(book: Book | None = None, **parts):
@@ -122,7 +114,7 @@ def _answer(book: Book | None = None, **parts):
         if parts.pop("land", None):
             parts.setdefault("main", "card")
         parts.pop("counts", None)
-    elif ("land" in parts or "counts" in parts) and (board := _arranged_board_of_request()) is not None:
+    elif ("land" in parts or "counts" in parts) and (board := arranged_board_of_request()) is not None:
         # A sorted or filtered column has no "top" to land on, and its count is "3 of 120": the
         # columns come again whole, each card where its order puts it. They replace the card the
         # action was on too, so the main response swaps nothing (but the add form).
@@ -134,42 +126,6 @@ def _answer(book: Book | None = None, **parts):
     if reswap_none:
         response.headers["HX-Reswap"] = "none"
     return response
-
-
-def _board_tag_of(url: str | None) -> str | None:
-    """The tag filter of a board URL (the page an htmx request or a form came from), if any."""
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.path != url_for("books.board"):
-        return None
-    try:
-        return parse_tag_filter(parse_qs(parts.query).get("tag", [""])[0])
-    except ColumnViewRefused:
-        return None
-
-
-def _arranged_board_of_request() -> Board | None:
-    """For an htmx request from a board with a sorted column or a tag filter: that board now."""
-    if not any(_arranged_on_this_board(status) for status in BOARD_COLUMNS):
-        return None
-    # The action may have just changed the reader's books: the library must be the one after it.
-    users.reload(current_user._get_current_object())
-    return _load_board(_board_tag_of(request.htmx.current_url))
-
-
-def _arranged_on_this_board(status: Status) -> bool:
-    """Whether the board an htmx request came from shows `status` sorted or filtered."""
-    current_url = request.htmx.current_url if request.htmx else None
-    if not current_url or urlsplit(current_url).path != url_for("books.board") or not status.on_board:
-        return False
-    return _board_tag_of(current_url) is not None or not current_user.column_sorts()[status].is_manual
-
-
-def _back_to_board():
-    """The 303 after a plain form: to the board, with the tag filter of the board the form was on
-    (browsers send it: the Referrer-Policy is same-origin)."""
-    return redirect(url_for("books.board", tag=_board_tag_of(request.referrer)), code=303)
 
 
 def _on_search_page() -> bool:
@@ -222,7 +178,7 @@ def book_changed(error: BookChanged):
     if request.htmx:
         counts = get_book_repository().counts(current_user.books_key)
         return _answer(error.current, land=_on_top_of_its_column(error.current), counts=counts), 409
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.get("/")
@@ -251,7 +207,7 @@ def add():
         return _answer(
             book, main="add_form", add_form=AddBookForm(formdata=None), land=_on_top_of_its_column(book), counts=counts
         )
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.get("/books/<book_id>")
@@ -295,9 +251,9 @@ def move(book_id: str):
             # The card leaves its place and lands, whole, on top of its new column.
             response = make_response(_answer(book, land=_on_top_of_its_column(book), counts=result.counts))
         # In a sorted or filtered column the card may land past the first page: then the column's heading.
-        fallback = f"#heading-{book.status.value}" if _arranged_on_this_board(book.status) else None
+        fallback = f"#heading-{book.status.value}" if arranged_on_this_board(book.status) else None
         return _focus_after_swap(response, f"#book-{book.book_id}", fallback=fallback)
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.post("/books/<book_id>/reorder")
@@ -332,7 +288,7 @@ def reorder(book_id: str):
             position = "beforebegin" if direction == "up" else "afterend"
             response = make_response(_answer(book, land=f"{position}:#book-{nudge.neighbour.book_id}"))
         return _focus_after_swap(response, f"#book-{book.book_id} button[value={direction}]")
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.post("/books/<book_id>/progress")
@@ -360,7 +316,7 @@ def progress(book_id: str):
     flash(f"“{book.title}”: {where}.", "success")
     if request.htmx:
         return _state_only(_answer(book, state=True))
-    return _back_to_board()
+    return back_to_board()
 
 
 def _refused_in_a_sorted_column(book: Book):
@@ -371,7 +327,7 @@ def _refused_in_a_sorted_column(book: Book):
     flash(f"{book.status.label} is sorted by {sort.describe()}: ▲ and ▼ work in manual order only.", "warning")
     if request.htmx:
         return _answer(book, main="card")
-    return _back_to_board()
+    return back_to_board()
 
 
 def _state_only(answer, status: int = 200):
@@ -412,7 +368,7 @@ def edit(book_id: str):
     flash(f"Saved “{book.title}”.", "success")
     if request.htmx:
         return _answer(book, main="card")
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.route("/books/<book_id>/delete", methods=["GET", "POST"])
@@ -432,7 +388,7 @@ def delete(book_id: str):
         # static/app.js moves the keyboard focus to a neighbouring card once the swap has settled.
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:removed": f"#book-{book.book_id}"})
         return response
-    return _back_to_board()
+    return back_to_board()
 
 
 @bp.get("/columns/<status>")
@@ -482,7 +438,7 @@ def sort_column(status: str):
     users.save(current_user)
     flash(f"{column_status.label} is now in {sort.describe()}.", "success")
     if request.htmx:
-        board = _load_board(tag)
+        board = load_reader_board(tag)
         (column,) = [column for column in board.columns if column.status == column_status]
         response = make_response(render_template("books/_column_answer.html", board=board, column=column))
         return _focus_after_swap(response, f"#sort-button-{column_status.value}")  # the column came whole
