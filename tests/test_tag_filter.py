@@ -73,7 +73,7 @@ def test_the_filtered_board_shows_only_that_tag_says_so_and_counts_honestly(read
     assert '<a class="alert-link ms-auto" href="/">Clear filter</a>' in page
     assert "<title>Your board: tagged sci-fi" in page
     assert "No book in Reading has the tag “sci-fi”." in page
-    assert "Drag and drop and ▲/▼ are off while the board is filtered." in page
+    assert "Drag and drop and ▲/▼ are off until you clear the filter." in page
     assert page.count('data-arranged="true"') == 3
 
 
