@@ -180,3 +180,16 @@ def test_the_sort_control_on_a_filtered_board_comes_back_to_it(reader, library):
     response = reader.post("/columns/not_started/sort", {"key": "title", "direction": "asc", "tag": "sci-fi"})
     assert response.headers["Location"] == "/?tag=sci-fi"
     assert column_titles(text(reader.get("/?tag=sci-fi")), "not_started") == ["Dune", "Solaris"]
+
+
+def test_a_delete_on_the_filtered_board_answers_with_its_filtered_columns(reader, library):
+    dune = library["dune"]
+    response = reader.client.post(
+        f"/books/{dune.book_id}/delete",
+        data={"confirm": "yes", "csrf_token": reader.token()},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/?tag=sci-fi"},
+    )
+    assert response.status_code == 200 and response.headers["HX-Reswap"] == "none"
+    answer = text(response)
+    assert column_titles(answer, "not_started") == ["Solaris"]
+    assert count_badge(answer, "not_started") == "1 of 2 in this column have the tag"
