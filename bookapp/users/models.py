@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bookapp.books.column_order import ColumnSort
@@ -102,3 +102,15 @@ class SignInBrake(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     counting_since: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ReadingGoal(db.Model):
+    """A reader's goal for one year: books, and optionally pages. Goals of past years stay (the stats
+    page keeps every year as an archive); deleting the account deletes them."""
+
+    __tablename__ = "reading_goals"
+
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    books: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -1,7 +1,7 @@
 """column sort choices
 
 Revision ID: f3a9c1d7e2b4
-Revises: e5b0c3d9a1f4
+Revises: b7e4a2c9d315
 Create Date: 2026-11-30 13:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f3a9c1d7e2b4'
-down_revision = 'e5b0c3d9a1f4'
+down_revision = 'b7e4a2c9d315'
 branch_labels = None
 depends_on = None
 

@@ -30,6 +30,7 @@ URL_VALUES = {
     "book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0",
     "user_id": 1,
     "status": "reading",
+    "year": 2024,
     "filename": "app.css",
     "index": 0,
 }

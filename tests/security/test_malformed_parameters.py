@@ -214,6 +214,7 @@ def real_values(app, admin, books, make_user) -> dict:
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
         "index": 0,
+        "year": 2024,
     }
 
 

@@ -118,6 +118,8 @@ VALID_FORMS = {
     "books.edit_read": {"outcome": "did_not_finish", "started": "2019", "ended": "2020", "version": "1"},
     "books.delete_read": {"version": "1"},
     "books.sort_column": {"key": "title", "direction": "desc"},
+    "stats.set_goal": {"books": "12", "pages": "4000"},
+    "stats.clear_goal": {},
     "admin.create_user": {"username": "mallory", "password": NEW_PASSWORD, "is_admin": "y"},
     "admin.delete_user": {"confirm": "yes"},
     "admin.disable_user": {"confirm": "yes"},
@@ -292,6 +294,7 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
         "index": 0,
+        "year": 2024,
     }
     get_rules = [rule for rule in RULES if "GET" in rule.methods]
     assert len(get_rules) >= 14
@@ -321,12 +324,13 @@ def csrf_target(app, admin, books, carol):
         "user_id": carol.id,
         "status": Status.NOT_STARTED.value,
         "index": 0,
+        "year": 2024,
         "boss_key": boss_key,
     }
 
 
 def post_rule_url(rule, target) -> str:
-    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index")})
+    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index", "year")})
 
 
 def test_csrf_exclusions_are_explicit_and_current():
