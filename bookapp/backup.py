@@ -23,6 +23,8 @@ FORMAT = "bookapp-export"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 USER_FIELDS = ("id", "username", "password_hash", "is_admin", "is_disabled", "created_at", "last_sign_in_at")
+# The reader's settings: optional in a file (older exports have none: manual order).
+USER_SETTINGS = ("sort_not_started", "sort_reading", "sort_finished")
 
 
 class RestoreRefused(Exception):
@@ -40,7 +42,7 @@ def _book_from_record(record: dict[str, Any], user_id: str) -> Book:
 def export_data(books: BookRepository) -> dict[str, Any]:
     exported_users = []
     for user in users.all_users():
-        record = {field: to_json_value(getattr(user, field)) for field in USER_FIELDS}
+        record = {field: to_json_value(getattr(user, field)) for field in USER_FIELDS + USER_SETTINGS}
         record["books"] = [
             book_to_json(book) for book in sorted(books.all_for_user(user.books_key), key=lambda book: book.book_id)
         ]
@@ -79,6 +81,7 @@ def import_data(data: dict[str, Any], books: BookRepository) -> tuple[int, int]:
             created_at=_datetime(record["created_at"]),
             last_sign_in_at=_datetime(record["last_sign_in_at"]),
             session_token=new_session_token(),  # sessions from before the export do not carry over
+            **{setting: record.get(setting) for setting in USER_SETTINGS},
         )
         db.session.add(user)
         # Files written before reading goals existed have none.

@@ -112,7 +112,7 @@ def test_a_rendered_board_reuses_kept_cards_with_this_sessions_token(app, make_u
 
     tokens = {match[0] or match[1] for match in CSRF_PATTERN.findall(page)}
     assert len(tokens) == 1 and f'"X-CSRFToken": "{next(iter(tokens))}"' in page
-    assert page.count('name="csrf_token"') == 1 + 3 + 1  # sign-out form, three cards, add form
+    assert page.count('name="csrf_token"') == 1 + 3 + 1 + 3  # sign-out form, three cards, add form, column sorts
     assert len(cache) == kept  # the board's page again, and no new card
     book = books.list_column(alice.books_key, Status.READING, 5).books[0]
     moved = laptop.post(

@@ -127,3 +127,20 @@ def test_the_card_check_notices_what_a_card_could_add(app, source, problem):
         loader=ChoiceLoader([DictLoader({"books/_card_macros.html": source}), app.jinja_env.loader])
     )
     assert problem in unaccounted_card_reads(changed)
+
+
+def test_the_board_key_holds_the_column_sorts_and_the_tag_filter(app, make_user):
+    """What the board shows beside the books: how each column is sorted, and the tag it is filtered by."""
+    from bookapp.blueprints.books.board_cache import board_page_key
+    from bookapp.books import Status
+    from bookapp.books.column_order import ColumnSort, Direction, SortKey
+
+    alice = make_user("alice")
+    with app.test_request_context():
+        whole = board_page_key(alice)
+        assert board_page_key(alice, "sci-fi") not in (whole, board_page_key(alice, "Sci-Fi"))
+        for status in (Status.NOT_STARTED, Status.READING, Status.FINISHED):
+            alice.sort_column(status, ColumnSort(SortKey.TITLE, Direction.DESCENDING))
+            assert board_page_key(alice) != whole
+            alice.sort_column(status, ColumnSort())
+            assert board_page_key(alice) == whole

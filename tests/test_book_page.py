@@ -120,7 +120,7 @@ def test_the_book_page_shows_the_card_and_every_part_of_the_record(reader, books
     )
     assert "<script>alert" not in page
     tags = part(page, "tags")
-    assert "<span>sci-fi</span>" in tags and 'aria-label="Remove the tag re-read"' in tags
+    assert '<a href="/?tag=sci-fi">sci-fi</a>' in tags and 'aria-label="Remove the tag re-read"' in tags
     reads = part(page, "reads")
     assert "Started " + PartialDate.from_date(TODAY).display() in reads and "Started July 2019" in reads
     assert reads.index("Finished</span>") < reads.index("Did not finish</span>")  # newest first

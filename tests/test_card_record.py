@@ -106,7 +106,9 @@ def test_a_finished_card_shows_its_rating_rereads_and_tags(reader, books, alice_
     card = card_of(text(reader.get("/")), book.book_id)
     assert 'aria-label="Rated 4.5 of 5"' in card and "★★★★½" in card
     assert "Read ×2" in card
-    assert "<span>sci-fi</span>" in card and "&lt;b&gt;club&lt;/b&gt;" in card  # tags are text, never markup
+    assert (
+        '<a href="/?tag=sci-fi">sci-fi</a>' in card and '">&lt;b&gt;club&lt;/b&gt;</a>' in card
+    )  # tags are text, never markup
 
 
 def test_a_book_read_once_shows_no_reread_count_and_a_waiting_book_no_dates(reader, books, alice_key):

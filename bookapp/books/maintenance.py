@@ -95,9 +95,11 @@ class Maintenance(BookTable):
         for user_id in {book.user_id for book in books}:
             self.recount(user_id)
 
-    def all_for_user(self, user_id: str) -> Iterator[Book]:
-        """Every book of a reader, in no particular order (export); Query pages, never a Scan."""
-        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id)}
+    def all_for_user(self, user_id: str, consistent: bool = False) -> Iterator[Book]:
+        """Every book of a reader, in no particular order (export); Query pages, never a Scan.
+        `consistent`: strongly consistent reads (twice the read units), for a copy that is kept while
+        the reader's books revision holds, and must not miss the change that counted it up."""
+        query: dict[str, Any] = {"KeyConditionExpression": Key("user_id").eq(user_id), "ConsistentRead": consistent}
         while True:
             with self._errors("query all books"):
                 response = self._table.query(**query)

@@ -17,6 +17,7 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from bookapp.books.bulk import BulkWrites
+from bookapp.books.column_order import MANUAL_ORDER, ColumnSort
 from bookapp.books.items import (
     CARD_PROJECTION,
     CARD_PROJECTION_NAMES,
@@ -115,6 +116,25 @@ class ColumnPage:
     status: Status
     books: list[Book]
     next_cursor: str | None  # opaque; pass back to `list_column` for the next page
+    # A sorted or tag-filtered column is cut from the reader's whole library (service.arranged_column):
+    order: ColumnSort = MANUAL_ORDER
+    tag: str | None = None  # only books with this tag
+    next_start: int | None = None  # where its next page starts, in that order and filter
+    matching: int | None = None  # with a tag: how many books of the column have it
+
+    @property
+    def arranged(self) -> bool:
+        """Whether the column shows another order than its ranks (or only some books): drag and
+        drop and ▲/▼, which place a card among its neighbours' ranks, are off."""
+        return self.tag is not None or not self.order.is_manual
+
+    def more_arguments(self) -> dict[str, str | int] | None:
+        """The "Show more" URL's arguments, or None when this is the last page."""
+        if self.next_cursor is not None:
+            return {"after": self.next_cursor}
+        if self.next_start is not None:
+            return {"start": self.next_start} | ({"tag": self.tag} if self.tag is not None else {})
+        return None
 
 
 class BookRepository(BulkWrites, Maintenance, LibraryTransfer):

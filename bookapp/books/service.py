@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
 
+from bookapp.books.column_order import MANUAL_ORDER, ColumnSort, has_tag, sort_books
 from bookapp.books.model import (
     BOARD_COLUMNS,
     Book,
@@ -24,20 +26,61 @@ from bookapp.books.repository import BookRepository, ColumnPage
 class Board:
     columns: list[ColumnPage]
     counts: dict[Status, int]
+    tag: str | None = None  # shows only the books with this tag
+
+    @property
+    def arranged(self) -> bool:
+        return any(column.arranged for column in self.columns)
 
 
-def load_board(books: BookRepository, user_id: str, page_size: int) -> Board:
-    """The first page of every column and the column counts.
+def load_board(
+    books: BookRepository,
+    user_id: str,
+    page_size: int,
+    *,
+    sorts: Mapping[Status, ColumnSort] | None = None,
+    tag: str | None = None,
+    library: Callable[[], Iterable[Book]] | None = None,
+) -> Board:
+    """The first page of every column and the column counts. A column in manual order is one Query
+    of its index partition; a sorted one, or any with a `tag` filter, is cut from `library()`, every
+    book of the reader (kept by the caller: no index holds another order, or a tag).
 
     A column read to its end gives its exact count; when the stored counter disagrees (a process
     died between a book write and its counter write), the counter is healed here."""
     counts = books.counts(user_id)
-    columns = [books.list_column(user_id, status, page_size) for status in BOARD_COLUMNS]
-    for column in columns:
-        if column.next_cursor is None and counts[column.status] != len(column.books):
-            books.repair_count(user_id, column.status, len(column.books))
-            counts[column.status] = len(column.books)
-    return Board(columns=columns, counts=counts)
+    columns = []
+    for status in BOARD_COLUMNS:
+        sort = (sorts or {}).get(status, MANUAL_ORDER)
+        if sort.is_manual and tag is None:
+            column = books.list_column(user_id, status, page_size)
+            if column.next_cursor is None and counts[column.status] != len(column.books):
+                books.repair_count(user_id, column.status, len(column.books))
+                counts[column.status] = len(column.books)
+        else:
+            if library is None:
+                raise ValueError("a sorted or filtered column is cut from the reader's library")
+            column = arranged_column(library(), status, sort=sort, tag=tag, start=0, page_size=page_size)
+        columns.append(column)
+    return Board(columns=columns, counts=counts, tag=tag)
+
+
+def arranged_column(
+    books: Iterable[Book], status: Status, *, sort: ColumnSort, tag: str | None, start: int, page_size: int
+) -> ColumnPage:
+    """One page of a column in `sort` order, of the books with `tag` (None: all), from `start`."""
+    in_column = [book for book in books if book.status == status and (tag is None or has_tag(book, tag))]
+    ordered = sort_books(in_column, sort)
+    end = start + page_size
+    return ColumnPage(
+        status=status,
+        books=ordered[start:end],
+        next_cursor=None,
+        order=sort,
+        tag=tag,
+        next_start=end if len(ordered) > end else None,
+        matching=len(ordered) if tag is not None else None,
+    )
 
 
 @dataclasses.dataclass(frozen=True)

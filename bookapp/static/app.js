@@ -24,9 +24,13 @@
     target.focus();
   }
 
-  // -- focus: the server names the element to focus after a swap --------------------------------
+  // -- focus: the server names the element to focus after a swap, and where to instead when that
+  // one is not in the page (a card sorted past its column's first page) ----------------------------
   document.body.addEventListener("bookapp:focus", function (event) {
     var target = document.querySelector(event.detail.value);
+    if (!target && event.detail.fallback) {
+      target = document.querySelector(event.detail.fallback);
+    }
     if (target) {
       focusOn(target);
     }
@@ -53,6 +57,10 @@
       var candidates = [next, previous, heading];
       for (var i = 0; i < candidates.length; i += 1) {
         var candidate = candidates[i];
+        if (candidate && !document.body.contains(candidate) && candidate.id) {
+          // On a sorted or filtered board the answer brings the columns again: the same card, new.
+          candidate = document.getElementById(candidate.id);
+        }
         if (candidate && document.body.contains(candidate) && candidate.matches(".book-card, h2")) {
           focusOn(candidate);
           return;
@@ -179,7 +187,8 @@
   }
 
   // A "Move to" button on the board puts the card on top of that column right away. (Elsewhere,
-  // e.g. on a book's own page, the form goes to htmx as it is.)
+  // e.g. on a book's own page, or from or to a sorted or filtered column, which has no "top" to put
+  // it on, the form goes to htmx as it is, and the answer puts the card where its order says.)
   document.addEventListener(
     "click",
     function (event) {
@@ -188,6 +197,9 @@
       var from = card && card.parentElement;
       var to = button && document.getElementById("cards-" + button.value);
       if (!button || !from || !from.matches(".book-list[data-status]") || !to || !window.htmx) {
+        return;
+      }
+      if (from.dataset.arranged || to.dataset.arranged) {
         return;
       }
       event.preventDefault();
@@ -417,8 +429,10 @@
     }
   });
 
+  // Drag and drop places a card by its neighbours' ranks: manual order only, so a sorted or filtered
+  // column takes no part (it is created again, whole, by the answers that change it).
   if (window.Sortable) {
-    document.querySelectorAll(".book-list[data-status]").forEach(function (list) {
+    document.querySelectorAll(".book-list[data-status]:not([data-arranged])").forEach(function (list) {
       window.Sortable.create(list, {
         group: "board",
         draggable: ".book-card",

@@ -9,6 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bookapp.books.column_order import ColumnSort
+from bookapp.books.status import BOARD_COLUMNS, Status
 from bookapp.extensions import db
 from bookapp.users import passwords
 
@@ -44,6 +46,12 @@ class User(UserMixin, db.Model):
     # every process renders their cards afresh after a write made outside the app, which may have
     # changed a book and left its version as it was.
     board_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How the reader sorts each board column ("title:asc"; NULL: manual order, the default), kept
+    # across sign-ins. Columns of the user row, not a table of their own: the row is loaded on every
+    # request already, so the board and its cache key get the choices without another query.
+    sort_not_started: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    sort_reading: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    sort_finished: Mapped[str | None] = mapped_column(String(24), nullable=True)
 
     def get_id(self) -> str:
         return self.session_token
@@ -61,6 +69,16 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return passwords.verify_password(self.password_hash, password)
+
+    def column_sorts(self) -> dict[Status, ColumnSort]:
+        """How the reader sorts each board column."""
+        return {status: ColumnSort.from_stored(getattr(self, f"sort_{status.value}")) for status in BOARD_COLUMNS}
+
+    def sort_column(self, status: Status, sort: ColumnSort) -> None:
+        """Choose how a board column is sorted (saved by `users.repository.save`)."""
+        if status not in BOARD_COLUMNS:
+            raise ValueError(f"{status} is not a board column")
+        setattr(self, f"sort_{status.value}", sort.stored())
 
     @property
     def books_key(self) -> str:

@@ -190,6 +190,14 @@ def remove_user(user: User) -> None:
     db.session.commit()
 
 
+def reload(user: User) -> None:
+    """Read the user's row again, in a transaction of its own (MySQL's repeatable read would show the
+    old row within the request's): after a write to their books in this request, the books revision
+    that write counted up (`record_books_changed` commits on a connection of its own)."""
+    db.session.rollback()  # nothing is pending here: every change to a user commits at once
+    db.session.refresh(user)
+
+
 def reading_goals(user_id: int) -> dict[int, Goal]:
     """Every goal the reader has set, by year."""
     rows = db.session.scalars(select(ReadingGoal).where(ReadingGoal.user_id == user_id))

@@ -1,7 +1,7 @@
 """import jobs and their rows
 
 Revision ID: a7c3e1f09b24
-Revises: b7e4a2c9d315
+Revises: f3a9c1d7e2b4
 Create Date: 2026-11-30 13:00:00.000000
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import mysql
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e1f09b24'
-down_revision = 'b7e4a2c9d315'
+down_revision = 'f3a9c1d7e2b4'
 branch_labels = None
 depends_on = None
 

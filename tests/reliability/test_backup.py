@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bookapp import create_app
 from bookapp.books import Status, get_book_repository
+from bookapp.books.column_order import ColumnSort, Direction, SortKey
 from bookapp.books.goals import Goal
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate, Progress
@@ -16,7 +17,16 @@ from bookapp.config import TestingConfig
 from bookapp.users import repository as users
 from tests.conftest import PASSWORD, Browser
 
-USER_COLUMNS = ("id", "username", "password_hash", "is_admin", "is_disabled", "created_at", "last_sign_in_at")
+USER_COLUMNS = (
+    "id",
+    "username",
+    "password_hash",
+    "is_admin",
+    "is_disabled",
+    "created_at",
+    "last_sign_in_at",
+    "sort_finished",
+)
 
 
 def snapshot(app):
@@ -69,8 +79,12 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
         users.save(user)
         users.set_reading_goal(alice.id, Goal(2025, books=12, pages=4000))
         users.set_reading_goal(alice.id, Goal(2026, books=20))
+        user = users.find_by_username("alice")
+        user.sort_column(Status.FINISHED, ColumnSort(SortKey.RATING, Direction.DESCENDING))  # a setting kept too
+        users.save(user)
     original = snapshot(app)
     assert original["alice"]["reading_goals"] == {2025: Goal(2025, 12, 4000), 2026: Goal(2026, 20, None)}
+    assert original["alice"]["user"]["sort_finished"] == "rating:desc"
 
     export_file = tmp_path / "export.json"
     result = app.test_cli_runner().invoke(args=["export-data", str(export_file)])

@@ -117,6 +117,7 @@ VALID_FORMS = {
     "books.add_read": {"outcome": "finished", "started": "2019-07", "ended": "2019-08-14", "version": "1"},
     "books.edit_read": {"outcome": "did_not_finish", "started": "2019", "ended": "2020", "version": "1"},
     "books.delete_read": {"version": "1"},
+    "books.sort_column": {"key": "title", "direction": "desc"},
     "stats.set_goal": {"books": "12", "pages": "4000"},
     "stats.clear_goal": {},
     "admin.create_user": {"username": "mallory", "password": NEW_PASSWORD, "is_admin": "y"},

@@ -44,12 +44,23 @@ NEW_BOOK_ID_HOLE = "new_book_id"
 
 # What the board page shows of the signed-in user, besides their books: each is in the page's key.
 # (`session_token` is not shown, but a restore into a fresh database reuses ids with new tokens.)
-BOARD_USER_ATTRIBUTES = ("id", "session_token", "is_authenticated", "username", "is_admin")
+# The column sorts are the reader's choices of order, which the page shows in its columns and controls.
+BOARD_USER_ATTRIBUTES = (
+    "id",
+    "session_token",
+    "is_authenticated",
+    "username",
+    "is_admin",
+    "sort_not_started",
+    "sort_reading",
+    "sort_finished",
+)
 
 # Every name the board page's templates read, and why a kept page is still right for it.
 BOARD_PAGE_INPUTS = {
     "current_user": "in the key: BOARD_USER_ATTRIBUTES, and the books revision",
-    "board": "the reader's books and counts: in the key as the books revision",
+    "board": "the reader's books and counts: in the key as the books revision; their order as the column "
+    "sorts (BOARD_USER_ATTRIBUTES); its tag filter in the key as the tag",
     "add_form": "an empty form; its new book id is a hole filled per response",
     "csrf_token": "a hole filled per response",
     "get_flashed_messages": "a page with messages is neither served from the cache nor kept",
@@ -59,10 +70,14 @@ BOARD_PAGE_INPUTS = {
     "cached_card": "each card from the card cache, keyed by its book's version (CARD_INPUTS)",
     "Status": "a constant",
     "Outcome": "a constant",
+    "SortKey": "a constant",
+    "Direction": "a constant",
     "rating_stars": "a function of the rating, which is part of the book's version",
     "typed_progress": "set only on the answer to refused progress, which is rendered, never kept",
     "empty_messages": "a constant",
     "oob": "a flag of htmx answers, never set on the page",
+    "column_oob": "a flag of htmx answers, never set on the page",
+    "sort_open": "a flag of the answer to sorting a column, never set on the page",
     "q": "the search box's query, never set on the board: the box is empty",
     "live": "a flag of the search page's box, never set on the board",
 }
@@ -81,13 +96,15 @@ CARD_INPUTS = {
 }
 
 
-def board_page_key(user: User) -> tuple[Hashable, ...]:
-    """The board page's cache key: everything the page shows that can change (BOARD_PAGE_INPUTS)."""
+def board_page_key(user: User, tag: str | None = None) -> tuple[Hashable, ...]:
+    """The board page's cache key: everything the page shows that can change (BOARD_PAGE_INPUTS),
+    and the tag it is filtered by (as written: the page says it)."""
     return (
         "board",
         *(getattr(user, attribute) for attribute in BOARD_USER_ATTRIBUTES),
         user.books_revision,
         static_files.assets_version(),
+        tag,
     )
 
 
@@ -104,12 +121,13 @@ def _card_owner(book: Book) -> tuple[Hashable, ...]:
     return ("card", book.user_id, book.book_id)
 
 
-def serve_board(render: Callable[[AddBookForm], str]) -> Response | str:
-    """The board for the signed-in reader; `render(add_form)` renders it when the cache cannot."""
+def serve_board(render: Callable[[AddBookForm], str], tag: str | None = None) -> Response | str:
+    """The board for the signed-in reader (filtered by `tag`); `render(add_form)` renders it when
+    the cache cannot."""
     if get_flashed_messages():  # shown once, by this render (Flask keeps them for the request)
         return render(AddBookForm())
     cache = current_app.extensions["page_cache"]
-    key = board_page_key(current_user)
+    key = board_page_key(current_user, tag)
     page = None if _hard_reload() else cache.get(key)
     if page is not None:
         return Response(page.fill({CSRF_HOLE: generate_csrf(), NEW_BOOK_ID_HOLE: new_book_id()}), mimetype="text/html")

@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optio
 from wtforms.widgets import HiddenInput
 
 from bookapp.books import Book, Status
+from bookapp.books.column_order import ColumnSort, Direction, SortKey
 from bookapp.books.editing import PAST_OUTCOMES, Facts, ReadThroughText
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, new_book_id
 from bookapp.books.reads import ReadThrough
@@ -259,3 +260,18 @@ class ReadThroughForm(RecordForm):
         return ReadThroughText(
             outcome=self.outcome.data or "", started=self.started.data or "", ended=self.ended.data or ""
         )
+
+
+class SortColumnForm(FlaskForm):
+    """How a column is sorted: what by, and which way (`ColumnSort.parse` refuses anything else, in
+    words). `tag` is the filter the board had, to go back to it."""
+
+    key = SelectField("Sort by", choices=[SelectChoice(key.value, key.label) for key in SortKey], validate_choice=False)
+    direction = SelectField(
+        "Order", choices=[SelectChoice(each.value, each.label) for each in Direction], validate_choice=False
+    )
+    tag = HiddenField(filters=[_strip])
+
+    def to_sort(self) -> ColumnSort:
+        """The sort chosen; SortRefused for one no control offers."""
+        return ColumnSort.parse(self.key.data, self.direction.data)

@@ -15,6 +15,12 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import BadRequest, NotFound
 
 from bookapp.blueprints.books import bp
+from bookapp.blueprints.books.arrangement import (
+    arranged_board_of_request,
+    arranged_on_this_board,
+    back_to_board,
+    load_reader_board,
+)
 from bookapp.blueprints.books.board_cache import cached_card, forget_card, serve_board
 from bookapp.blueprints.books.book_page import BOOK_PAGE_ENDPOINTS, changed_on_book_page, render_book_page
 from bookapp.blueprints.books.forms import (
@@ -24,13 +30,24 @@ from bookapp.blueprints.books.forms import (
     MoveBookForm,
     ProgressForm,
     ReorderBookForm,
+    SortColumnForm,
 )
+from bookapp.blueprints.books.library import reader_library
 from bookapp.books import Book, BookChanged, BookNotFound, Status, get_book_repository
-from bookapp.books.model import MalformedCursor, MoveOutcome
+from bookapp.books.column_order import ColumnViewRefused, Direction, SortKey, parse_tag_filter
+from bookapp.books.model import BOARD_COLUMNS, MalformedCursor, MoveOutcome
 from bookapp.books.reads import Outcome
 from bookapp.books.record import RecordError, rating_stars
-from bookapp.books.service import ProgressOutOfRange, edit_book, load_board, move_book, nudge_book, update_progress
+from bookapp.books.service import (
+    ProgressOutOfRange,
+    arranged_column,
+    edit_book,
+    move_book,
+    nudge_book,
+    update_progress,
+)
 from bookapp.errors import render_error
+from bookapp.users import repository as users
 
 EMPTY_COLUMN_MESSAGES = {
     Status.NOT_STARTED: "Nothing waiting. Add a book you want to read.",
@@ -43,7 +60,14 @@ EMPTY_COLUMN_MESSAGES = {
 @bp.app_context_processor
 def board_vocabulary():
     """Names every book template uses (the card is also rendered on admin-free pages)."""
-    return {"Status": Status, "Outcome": Outcome, "empty_messages": EMPTY_COLUMN_MESSAGES, "rating_stars": rating_stars}
+    return {
+        "Status": Status,
+        "Outcome": Outcome,
+        "empty_messages": EMPTY_COLUMN_MESSAGES,
+        "rating_stars": rating_stars,
+        "SortKey": SortKey,
+        "Direction": Direction,
+    }
 
 
 bp.add_app_template_global(cached_card)
@@ -77,20 +101,31 @@ def _status_or_404(value: str) -> Status:
         abort(404)
 
 
-def _board_html(add_form: AddBookForm) -> str:
-    board = load_board(get_book_repository(), current_user.books_key, _page_size())
-    return render_template("books/board.html", board=board, add_form=add_form)
+def _board_html(add_form: AddBookForm, tag: str | None = None) -> str:
+    return render_template("books/board.html", board=load_reader_board(tag), add_form=add_form)
 
 
-def _answer(book: Book | None = None, **parts) -> str:
+def _answer(book: Book | None = None, **parts):
     """An htmx answer: the parts an action changed, and the messages (see books/_answer.html)."""
+    reswap_none = False
     if _on_search_page():
         # The search results have no columns and no counts: a card that would land in another
         # column changes where it is.
         if parts.pop("land", None):
             parts.setdefault("main", "card")
         parts.pop("counts", None)
-    return render_template("books/_answer.html", book=book, **parts)
+    elif ("land" in parts or "counts" in parts) and (board := arranged_board_of_request()) is not None:
+        # A sorted or filtered column has no "top" to land on, and its count is "3 of 120": the
+        # columns come again whole, each card where its order puts it. They replace the card the
+        # action was on too, so the main response swaps nothing (but the add form).
+        for part in ("land", "counts", "state"):
+            parts.pop(part, None)
+        parts["columns"] = board
+        reswap_none = parts.get("main") != "add_form"
+    response = make_response(render_template("books/_answer.html", book=book, **parts))
+    if reswap_none:
+        response.headers["HX-Reswap"] = "none"
+    return response
 
 
 def _on_search_page() -> bool:
@@ -104,9 +139,11 @@ def _on_top_of_its_column(book: Book) -> str | None:
     return f"afterbegin:#cards-{book.status.value}" if book.status.on_board else None
 
 
-def _focus_after_swap(response, selector: str):
-    """Ask the page (static/app.js) to put the keyboard focus back on the card that moved."""
-    response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:focus": selector})
+def _focus_after_swap(response, selector: str, fallback: str | None = None):
+    """Ask the page (static/app.js) to put the keyboard focus back on the card that moved (or on
+    `fallback` when that card is not in the page)."""
+    focus = {"value": selector, "fallback": fallback} if fallback else selector
+    response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:focus": focus})
     return response
 
 
@@ -122,6 +159,12 @@ def malformed_cursor(error: MalformedCursor):
     return render_error(BadRequest.code)
 
 
+@bp.errorhandler(ColumnViewRefused)
+def column_view_refused(error: ColumnViewRefused):
+    """A sort or tag filter that no control of ours makes: say what is wrong."""
+    return render_error(BadRequest.code, str(error))
+
+
 @bp.errorhandler(BookChanged)
 def book_changed(error: BookChanged):
     """Someone else changed this book first: say so, and show the book as it is now."""
@@ -135,14 +178,15 @@ def book_changed(error: BookChanged):
     if request.htmx:
         counts = get_book_repository().counts(current_user.books_key)
         return _answer(error.current, land=_on_top_of_its_column(error.current), counts=counts), 409
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
 @bp.get("/")
 def board():
     """The board: three columns with their counts, and the add form; an unchanged board comes from
-    this process's page cache (board_cache.py)."""
-    return serve_board(_board_html)
+    this process's page cache (board_cache.py). `?tag=` shows only the books with that tag."""
+    tag = parse_tag_filter(request.args.get("tag"))
+    return serve_board(lambda add_form: _board_html(add_form, tag), tag=tag)
 
 
 @bp.post("/books")
@@ -163,7 +207,7 @@ def add():
         return _answer(
             book, main="add_form", add_form=AddBookForm(formdata=None), land=_on_top_of_its_column(book), counts=counts
         )
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
 @bp.get("/books/<book_id>")
@@ -206,8 +250,10 @@ def move(book_id: str):
         else:
             # The card leaves its place and lands, whole, on top of its new column.
             response = make_response(_answer(book, land=_on_top_of_its_column(book), counts=result.counts))
-        return _focus_after_swap(response, f"#book-{book.book_id}")
-    return redirect(url_for("books.board"), code=303)
+        # In a sorted or filtered column the card may land past the first page: then the column's heading.
+        fallback = f"#heading-{book.status.value}" if arranged_on_this_board(book.status) else None
+        return _focus_after_swap(response, f"#book-{book.book_id}", fallback=fallback)
+    return back_to_board()
 
 
 @bp.post("/books/<book_id>/reorder")
@@ -217,6 +263,10 @@ def reorder(book_id: str):
     if not form.validate_on_submit():
         _own_book(book_id)
         abort(400)
+    if any(not sort.is_manual for sort in current_user.column_sorts().values()):  # else no read more
+        refused = _refused_in_a_sorted_column(_own_book(book_id))
+        if refused is not None:
+            return refused
     nudge = nudge_book(
         get_book_repository(),
         user_id=current_user.books_key,
@@ -238,7 +288,7 @@ def reorder(book_id: str):
             position = "beforebegin" if direction == "up" else "afterend"
             response = make_response(_answer(book, land=f"{position}:#book-{nudge.neighbour.book_id}"))
         return _focus_after_swap(response, f"#book-{book.book_id} button[value={direction}]")
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
 @bp.post("/books/<book_id>/progress")
@@ -266,10 +316,21 @@ def progress(book_id: str):
     flash(f"“{book.title}”: {where}.", "success")
     if request.htmx:
         return _state_only(_answer(book, state=True))
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
-def _state_only(answer: str, status: int = 200):
+def _refused_in_a_sorted_column(book: Book):
+    """The answer to ▲/▼ on a book whose column is sorted (an old page): ranks are manual order only."""
+    sort = current_user.column_sorts().get(book.status)
+    if sort is None or sort.is_manual:
+        return None
+    flash(f"{book.status.label} is sorted by {sort.describe()}: ▲ and ▼ work in manual order only.", "warning")
+    if request.htmx:
+        return _answer(book, main="card")
+    return back_to_board()
+
+
+def _state_only(answer, status: int = 200):
     """An answer that changes only the card's `card_state` (out of band): the card stays in place."""
     response = make_response(answer, status)
     response.headers["HX-Reswap"] = "none"
@@ -307,7 +368,7 @@ def edit(book_id: str):
     flash(f"Saved “{book.title}”.", "success")
     if request.htmx:
         return _answer(book, main="card")
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
 @bp.route("/books/<book_id>/delete", methods=["GET", "POST"])
@@ -327,15 +388,58 @@ def delete(book_id: str):
         # static/app.js moves the keyboard focus to a neighbouring card once the swap has settled.
         response.headers["HX-Trigger-After-Settle"] = json.dumps({"bookapp:removed": f"#book-{book.book_id}"})
         return response
-    return redirect(url_for("books.board"), code=303)
+    return back_to_board()
 
 
 @bp.get("/columns/<status>")
 def column(status: str):
-    """The next page of one column ("Show more"), after the cursor in `after`."""
+    """The next page of one column ("Show more"): in manual order after the cursor in `after`; in a
+    sorted or filtered column from the position `start` (with the `tag`)."""
     column_status = _status_or_404(status)
-    cursor = request.args.get("after") or None
-    page = get_book_repository().list_column(current_user.books_key, column_status, _page_size(), cursor)
+    if "start" in request.args:
+        if column_status not in BOARD_COLUMNS:
+            abort(404)
+        start = request.args.get("start", type=int)
+        if start is None or not 0 <= start <= MAX_START:
+            abort(400)
+        page = arranged_column(
+            reader_library().books.values(),
+            column_status,
+            sort=current_user.column_sorts()[column_status],
+            tag=parse_tag_filter(request.args.get("tag")),
+            start=start,
+            page_size=_page_size(),
+        )
+    else:
+        cursor = request.args.get("after") or None
+        page = get_book_repository().list_column(current_user.books_key, column_status, _page_size(), cursor)
     if request.htmx:
         return render_template("books/_more_books.html", page=page)
     return render_template("books/column.html", page=page)
+
+
+# Well above any library's size (10,000 books is the design's largest); a larger start is no page of ours.
+MAX_START = 1_000_000
+
+
+@bp.post("/columns/<status>/sort")
+def sort_column(status: str):
+    """Sort a board column by a value of the books' records, or put it back in manual order: kept
+    for the reader across sign-ins (users database). htmx gets the column again."""
+    column_status = _status_or_404(status)
+    if column_status not in BOARD_COLUMNS:
+        abort(404)
+    form = SortColumnForm()
+    if not form.validate_on_submit():
+        abort(400)
+    sort = form.to_sort()
+    tag = parse_tag_filter(form.tag.data)
+    current_user.sort_column(column_status, sort)
+    users.save(current_user)
+    flash(f"{column_status.label} is now in {sort.describe()}.", "success")
+    if request.htmx:
+        board = load_reader_board(tag)
+        (column,) = [column for column in board.columns if column.status == column_status]
+        response = make_response(render_template("books/_column_answer.html", board=board, column=column))
+        return _focus_after_swap(response, f"#sort-button-{column_status.value}")  # the column came whole
+    return redirect(url_for("books.board", tag=tag), code=303)
