@@ -10,7 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bookapp.extensions import db
-from bookapp.users.models import SignInBrake, User, utcnow
+from bookapp.users.models import ApiToken, SignInBrake, User, utcnow
 
 
 class UsernameTaken(ValueError):
@@ -185,3 +185,75 @@ def save(user: User) -> None:
 def remove_user(user: User) -> None:
     db.session.delete(user)
     db.session.commit()
+
+
+# -- personal access tokens (users/access_tokens.py has the rules) ------------------------------------
+
+
+def add_token(token: ApiToken) -> None:
+    db.session.add(token)
+    db.session.commit()
+
+
+def find_token(token_hash: str) -> tuple[ApiToken, User] | None:
+    """The token with this hash and its account, in one statement (an API request's whole sign-in)."""
+    row = db.session.execute(
+        select(ApiToken, User).join(User, ApiToken.user_id == User.id).where(ApiToken.token_hash == token_hash)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def record_token_used(token_id: int, now: dt.datetime, not_since: dt.datetime) -> None:
+    """Note when a token was last used, unless it was noted after `not_since` already: at most one
+    write per token and interval, however many requests it makes."""
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < not_since))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def tokens_of(user_id: int) -> list[ApiToken]:
+    """A reader's tokens that are not revoked, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.id.desc())
+        )
+    )
+
+
+def get_token(user_id: int, token_id: int) -> ApiToken | None:
+    """One of this reader's tokens that is not revoked (another reader's is not found)."""
+    if not 0 < token_id <= LARGEST_USER_ID:
+        return None
+    return db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    )
+
+
+def revoke_tokens(user_id: int, now: dt.datetime, token_id: int | None = None) -> int:
+    """Revoke one of a reader's tokens (or all of them); returns how many were revoked."""
+    statement = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    if token_id is not None:
+        statement = statement.where(ApiToken.id == token_id)
+    result = db.session.execute(statement.values(revoked_at=now).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
+
+
+def count_live_tokens(user_ids: list[int], now: dt.datetime) -> dict[int, int]:
+    """How many tokens that still work (not revoked, not expired) each of these accounts has."""
+    rows = db.session.execute(
+        select(ApiToken.user_id, func.count())
+        .where(
+            ApiToken.user_id.in_(user_ids),
+            ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+        )
+        .group_by(ApiToken.user_id)
+    )
+    return {user_id: count for user_id, count in rows}

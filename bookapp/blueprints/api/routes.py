@@ -1,0 +1,325 @@
+"""The API's routes: thin, like the board's. Each is declared with `api_operation` (what it takes and
+answers, which is also the OpenAPI document) and calls the same domain code as the board."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import re
+from decimal import Decimal
+
+from flask import Response, current_app, jsonify, render_template, request, url_for
+from pydantic import BaseModel
+from ulid import ULID
+
+from bookapp.blueprints.api import bp
+from bookapp.blueprints.api.auth import api_token, api_user, rate_limit, rate_limit_key, require_token
+from bookapp.blueprints.api.cors import allow_listed_origin, answer_preflight
+from bookapp.blueprints.api.openapi import openapi_document, reference_sections
+from bookapp.blueprints.api.operations import IDEMPOTENCY_KEY, IF_MATCH, api_operation
+from bookapp.blueprints.api.problems import ApiProblem, problem_response, render_problem
+from bookapp.blueprints.api.schemas import (
+    BookChangeIn,
+    BookList,
+    BookOut,
+    DeleteQuery,
+    FieldError,
+    ListBooksQuery,
+    Me,
+    NewBook,
+    PageProgress,
+    TokenOut,
+)
+from bookapp.books import Book, BookChanged, BookNotFound, get_book_repository
+from bookapp.books.changes import KEEP, BookChange, change_book, clean_title
+from bookapp.books.editing import EditRefused
+from bookapp.books.listing import Position, list_books
+from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, MalformedCursor
+from bookapp.books.record import RecordError
+from bookapp.books.status import Status
+from bookapp.errors import answer_errors_under
+from bookapp.extensions import csrf, limiter
+
+# A PATCH may carry 20,000 characters of notes, each up to 6 bytes as a JSON escape.
+PATCH_BODY_LIMIT = 160 * 1024
+
+csrf.exempt(bp)  # no cookie authenticates the API: there is no session to forge requests with
+limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
+bp.before_request(answer_preflight)
+bp.before_request(require_token)
+bp.after_request(allow_listed_origin)
+
+
+@bp.record_once
+def _answer_errors_as_problems(state) -> None:
+    answer_errors_under(state.app, (state.url_prefix or "") + "/", render_problem)
+
+
+@bp.errorhandler(ApiProblem)
+def api_problem(problem: ApiProblem):
+    return problem_response(problem)
+
+
+@bp.errorhandler(BookNotFound)
+def book_not_found(error: BookNotFound):
+    """Not this reader's book, or none at all: the same answer."""
+    return problem_response(ApiProblem(404, "No such book."))
+
+
+@bp.errorhandler(BookChanged)
+def book_changed(error: BookChanged):
+    book = error.current
+    detail = f"The book is at version {book.version} now: look at it, and send your change again with that version."
+    return problem_response(ApiProblem(409, detail, book=BookOut.of(book), headers={"ETag": _etag(book)}))
+
+
+@bp.errorhandler(EditRefused)
+def edit_refused(error: EditRefused):
+    errors = [FieldError(field=record_error.field, reason=record_error.message) for record_error in error.errors]
+    return problem_response(ApiProblem(422, "Some fields break the rules of a book's record.", errors=errors))
+
+
+@bp.errorhandler(MalformedCursor)
+def malformed_cursor(error: MalformedCursor):
+    return problem_response(ApiProblem(400, "That cursor is not one this API made: start again without it."))
+
+
+# -- answers ------------------------------------------------------------------------------------------
+
+
+def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify(model.model_dump(mode="json"))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
+def _etag(book: Book) -> str:
+    return f'"{book.version}"'
+
+
+def _book_answer(book: Book, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return _json(BookOut.of(book), status, {"ETag": _etag(book), **(headers or {})})
+
+
+_IF_MATCH = re.compile(r'^(?:W/)?"([0-9]{1,19})"$')
+
+
+def _expected_version(in_body: int | None) -> int:
+    """The version a write is for: in the body (or query), or as the ETag in If-Match; 428 without."""
+    if in_body is not None:
+        return in_body
+    if_match = request.headers.get("If-Match")
+    if if_match is None:
+        raise ApiProblem(428, "Send the version of the book you saw: `version`, or If-Match with its ETag.")
+    match = _IF_MATCH.match(if_match.strip())
+    if not match or int(match.group(1)) < 1:
+        raise ApiProblem(400, 'If-Match takes the ETag of one version of the book, like "3".')
+    return int(match.group(1))
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _reader() -> str:
+    return api_user().books_key
+
+
+# -- cursors ------------------------------------------------------------------------------------------
+
+
+def _encode_position(position: Position) -> str:
+    data = json.dumps({"status": position.status.value, "after": position.column_cursor}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def _decode_position(cursor: str) -> Position:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        status = Status(data["status"])
+        after = data["after"]
+    except (binascii.Error, ValueError, UnicodeError, RecursionError, TypeError, KeyError):
+        raise MalformedCursor("not a position") from None
+    if after is not None and not isinstance(after, str):
+        raise MalformedCursor("not a position")
+    return Position(status, after)
+
+
+# -- operations ---------------------------------------------------------------------------------------
+
+
+@api_operation("GET", "/me", response=Me)
+def me():
+    """Who you are
+
+    The account the token belongs to, the token itself (its name, scope and expiry) and how many
+    books each column holds."""
+    token = api_token()
+    counts = get_book_repository().counts(_reader())
+    return _json(
+        Me(
+            username=api_user().username,
+            token=TokenOut(
+                name=token.name,
+                scope=token.scope,
+                created_at=token.created_at.replace(tzinfo=dt.UTC),
+                expires_at=token.expires_at.replace(tzinfo=dt.UTC) if token.expires_at else None,
+            ),
+            counts=counts,
+        )
+    )
+
+
+@api_operation("GET", "/books", response=BookList, query=ListBooksQuery)
+def list_your_books(query: ListBooksQuery):
+    """List your books
+
+    In the board's order: Not started, Reading and Finished from the top of each column, then the
+    Did not finish shelf. A page may be shorter than `limit` when a tag is rare; follow
+    `next_cursor` until it is null."""
+    start = _decode_position(query.cursor) if query.cursor else None
+    page = list_books(
+        get_book_repository(), _reader(), page_size=query.limit, start=start, status=query.status, tag=query.tag
+    )
+    next_cursor = _encode_position(page.next_position) if page.next_position else None
+    return _json(BookList(books=[BookOut.of(book) for book in page.books], next_cursor=next_cursor))
+
+
+@api_operation("POST", "/books", response=BookOut, status=201, body=NewBook, writes=True, headers=(IDEMPOTENCY_KEY,))
+def add_book(body: NewBook):
+    """Add a book
+
+    On top of its column, with the dates arriving there implies (Reading starts a read-through
+    today). Sending the same `id` or `Idempotency-Key` again adds nothing more and answers the book
+    as it is."""
+    book_id = body.id or _book_id_for_key(request.headers.get(IDEMPOTENCY_KEY.name))
+    title = _clean_or_refuse(body.title, "title")
+    author = _clean_or_refuse(body.author, "author")
+    book = get_book_repository().add(_reader(), title, author, body.status, _today(), book_id)
+    location = url_for("api.get_book", book_id=book.book_id)
+    return _book_answer(book, 201, {"Location": location})
+
+
+def _book_id_for_key(key: str | None) -> str | None:
+    """The book id an Idempotency-Key stands for, the same for the same reader and key."""
+    if key is None:
+        return None
+    if not re.fullmatch(r"[\x21-\x7e]{1,200}", key):
+        raise ApiProblem(400, "Idempotency-Key takes 1 to 200 visible ASCII characters.")
+    digest = hashlib.sha256(f"{_reader()}\n{key}".encode()).digest()
+    return str(ULID.from_bytes(digest[:16]))
+
+
+def _clean_or_refuse(text: str, field: str) -> str:
+    try:
+        return clean_title(text, field, TITLE_MAX_LENGTH if field == "title" else AUTHOR_MAX_LENGTH)
+    except RecordError as error:
+        raise ApiProblem(
+            422,
+            "Some fields break the rules of a book's record.",
+            errors=[FieldError(field=field, reason=error.message)],
+        ) from None
+
+
+@api_operation("GET", "/books/<book_id>", response=BookOut)
+def get_book(book_id: str):
+    """Get one book
+
+    With its whole record; the ETag header is its version."""
+    return _book_answer(get_book_repository().get(_reader(), book_id))
+
+
+@api_operation(
+    "PATCH",
+    "/books/<book_id>",
+    response=BookOut,
+    body=BookChangeIn,
+    writes=True,
+    headers=(IF_MATCH,),
+    body_limit=PATCH_BODY_LIMIT,
+)
+def change_your_book(book_id: str, body: BookChangeIn):
+    """Change a book
+
+    Any fields of its record, and its column: a move follows the board's rules (into Reading starts
+    a read-through today; out of it finishes, gives up or drops it). Everything is checked before
+    anything is written. A stale version answers 409 with the book as it is now."""
+    version = _expected_version(body.version)
+    change = _book_change(body)
+    book = change_book(
+        get_book_repository(),
+        user_id=_reader(),
+        book_id=book_id,
+        expected_version=version,
+        change=change,
+        today=_today(),
+    )
+    return _book_answer(book)
+
+
+def _book_change(body: BookChangeIn) -> BookChange:
+    given = body.model_fields_set - {"version"}
+
+    def value(name: str, convert=lambda value: value):
+        return convert(getattr(body, name)) if name in given else KEEP
+
+    def decimal(number: float | None) -> Decimal | None:
+        return Decimal(str(number)) if number is not None else None
+
+    def progress(progress) -> str:
+        if progress is None:
+            return ""
+        return str(progress.page) if isinstance(progress, PageProgress) else f"{progress.percent}%"
+
+    return BookChange(
+        title=value("title"),
+        author=value("author"),
+        status=value("status"),
+        isbn=value("isbn", lambda text: text or ""),
+        pages=value("pages"),
+        year_published=value("year_published"),
+        series=value("series", lambda text: text or ""),
+        series_number=value("series_number", decimal),
+        format=value("format", lambda book_format: book_format.value if book_format else ""),
+        owned=value("owned"),
+        rating=value("rating", decimal),
+        notes=value("notes", lambda text: text or ""),
+        tags=value("tags", lambda tags: tuple(tags or ())),
+        progress=value("progress", progress),
+    )
+
+
+@api_operation("DELETE", "/books/<book_id>", status=204, query=DeleteQuery, writes=True, headers=(IF_MATCH,))
+def delete_book(book_id: str, query: DeleteQuery):
+    """Delete a book
+
+    For good, with its record and read-throughs. Takes the version you saw (`?version=` or
+    If-Match): a book changed meanwhile answers 409 and stays."""
+    version = _expected_version(query.version)
+    books = get_book_repository()
+    books.get_as_seen(_reader(), book_id, version)
+    books.delete(_reader(), book_id)
+    return Response(status=204)
+
+
+# -- the description ----------------------------------------------------------------------------------
+
+
+@api_operation("GET", "/openapi.json", public=True)
+def openapi():
+    """The OpenAPI 3.1 document
+
+    This API described for tools: generated from the models the routes validate with."""
+    return jsonify(openapi_document(current_app.config["API_RATE_LIMIT"]))
+
+
+@bp.get("/docs")
+def reference():
+    """The API's reference page, for people, from the same description as openapi.json."""
+    return render_template(
+        "api/reference.html", sections=reference_sections(openapi_document(current_app.config["API_RATE_LIMIT"]))
+    )
