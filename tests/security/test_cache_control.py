@@ -49,7 +49,13 @@ def visitors(app, reader, admin, books):
             user = users.find_by_username(name)
             user_id, books_key = user.id, user.books_key
         book = books.add(books_key, f"{name}’s book", "Author", Status.READING, dt.date(2026, 1, 1))
-        values[name] = {"book_id": book.book_id, "user_id": user_id, "status": Status.READING.value, "index": 0}
+        values[name] = {
+            "book_id": book.book_id,
+            "user_id": user_id,
+            "status": Status.READING.value,
+            "index": 0,
+            "token_id": 1,
+        }
     values["boss"]["user_id"] = values["alice"]["user_id"]
     return {
         "anonymous": (Browser(app), values["alice"]),
