@@ -20,13 +20,11 @@ def make_token(
         return create_token(user, name=name, scope=scope, expires_in_days=expires_in_days, now=utcnow())[1]
 
 
-def age_token(app, token: str, by: dt.timedelta) -> None:
-    """Move a token's creation and expiry into the past, as if `by` had passed."""
+def expire_token_in(app, token: str, left: dt.timedelta) -> None:
+    """Make a token expire `left` from now (negative: it has expired)."""
     with app.app_context():
         record, _ = users.find_token(hash_token(token))
-        record.created_at -= by
-        if record.expires_at is not None:
-            record.expires_at -= by
+        record.expires_at = utcnow() + left
         db.session.commit()
 
 

@@ -4,9 +4,11 @@ see how many each account has and revoke them all; a disabled or deleted account
 import datetime as dt
 import re
 
+from bookapp.extensions import db
 from bookapp.users import repository as users
 from bookapp.users.access_tokens import Scope, hash_token
-from tests.api_helpers import ApiClient, age_token, make_token
+from bookapp.users.models import utcnow
+from tests.api_helpers import ApiClient, expire_token_in, make_token
 from tests.conftest import PASSWORD, Browser
 
 NEW_PASSWORD = "another long passphrase"
@@ -147,7 +149,7 @@ def test_a_deleted_accounts_tokens_go_with_it(admin, app, make_user):
 
 def test_an_expired_token_is_listed_as_expired(reader, app):
     token = make_token(app, "alice", expires_in_days=7)
-    age_token(app, token, dt.timedelta(days=8))
+    expire_token_in(app, token, -dt.timedelta(days=1))
     assert "Expired</span>" in text(reader.get("/account/tokens"))
     assert ApiClient(app, token).get("/me").status_code == 401
 
@@ -162,3 +164,15 @@ def test_a_signed_in_browser_can_reach_the_page_from_the_navigation(app, make_us
     browser = Browser(app)
     browser.login("carol")
     assert 'href="/account/tokens">Access tokens</a>' in text(browser.get("/account/password"))
+
+
+def test_a_token_older_than_its_account_opens_nothing(app, make_user):
+    """An account deleted outside the app leaves its tokens behind on SQLite (no foreign keys), and
+    SQLite may give its id to the next account: that account must not inherit them."""
+    make_user("alice")
+    token = make_token(app, "alice")
+    with app.app_context():
+        user = users.find_by_username("alice")
+        user.created_at = utcnow() + dt.timedelta(seconds=5)  # as if made after the token
+        db.session.commit()
+    assert ApiClient(app, token).get("/me").status_code == 401
