@@ -69,7 +69,8 @@ def problem_response(problem: ApiProblem) -> Response:
         errors=problem.errors,
         book=problem.book,
     )
-    response = jsonify(body.model_dump(mode="json", exclude_none=True))
+    # Members with nothing to say are left out, but a book in it is shown whole (nulls and all).
+    response = jsonify({name: value for name, value in body.model_dump(mode="json").items() if value is not None})
     response.status_code = problem.status
     response.mimetype = PROBLEM_MEDIA_TYPE
     response.headers.update(problem.headers)

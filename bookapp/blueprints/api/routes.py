@@ -108,17 +108,22 @@ def _book_answer(book: Book, status: int = 200, headers: dict[str, str] | None =
 _IF_MATCH = re.compile(r'^(?:W/)?"([0-9]{1,19})"$')
 
 
-def _expected_version(in_body: int | None) -> int:
-    """The version a write is for: in the body (or query), or as the ETag in If-Match; 428 without."""
-    if in_body is not None:
-        return in_body
+def _expected_version(sent: int | None) -> int:
+    """The version a write is for: `sent` in the body (or query), or the ETag in If-Match; 428
+    without either, 400 when they disagree."""
     if_match = request.headers.get("If-Match")
-    if if_match is None:
+    in_header = None
+    if if_match is not None:
+        match = _IF_MATCH.match(if_match.strip())
+        if not match or int(match.group(1)) < 1:
+            raise ApiProblem(400, 'If-Match takes the ETag of one version of the book, like "3".')
+        in_header = int(match.group(1))
+    if sent is not None and in_header is not None and sent != in_header:
+        raise ApiProblem(400, "The version and If-Match name different versions: send one of them.")
+    version = sent if sent is not None else in_header
+    if version is None:
         raise ApiProblem(428, "Send the version of the book you saw: `version`, or If-Match with its ETag.")
-    match = _IF_MATCH.match(if_match.strip())
-    if not match or int(match.group(1)) < 1:
-        raise ApiProblem(400, 'If-Match takes the ETag of one version of the book, like "3".')
-    return int(match.group(1))
+    return version
 
 
 def _today() -> dt.date:
@@ -196,7 +201,8 @@ def add_book(body: NewBook):
     On top of its column, with the dates arriving there implies (Reading starts a read-through
     today). Sending the same `id` or `Idempotency-Key` again adds nothing more and answers the book
     as it is."""
-    book_id = body.id or _book_id_for_key(request.headers.get(IDEMPOTENCY_KEY.name))
+    book_id_for_key = _book_id_for_key(request.headers.get(IDEMPOTENCY_KEY.name))
+    book_id = body.id or book_id_for_key
     title = _clean_or_refuse(body.title, "title")
     author = _clean_or_refuse(body.author, "author")
     book = get_book_repository().add(_reader(), title, author, body.status, _today(), book_id)
