@@ -32,6 +32,7 @@ from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.extensions import limiter
 from bookapp.users import repository as users
 from bookapp.users.accounts import set_password
+from tests.api_helpers import make_token
 from tests.conftest import PASSWORD, Browser
 from tests.security.test_route_discovery import RULES, VALID_FORMS, build
 
@@ -214,7 +215,14 @@ def real_values(app, admin, books, make_user) -> dict:
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
         "index": 0,
+        "token_id": boss_token_id(app),
     }
+
+
+def boss_token_id(app) -> int:
+    make_token(app, "boss")
+    with app.app_context():
+        return users.tokens_of(users.find_by_username("boss").id)[0].id
 
 
 def send(browser: Browser, method: str, url: str, probe: dict):

@@ -43,8 +43,9 @@ from bookapp.books.status import Status
 from bookapp.errors import answer_errors_under
 from bookapp.extensions import csrf, limiter
 
-# A PATCH may carry 20,000 characters of notes, each up to 6 bytes as a JSON escape.
-PATCH_BODY_LIMIT = 160 * 1024
+# A PATCH may carry 20,000 characters of notes: up to 12 bytes each as JSON escapes (an emoji is
+# two \uXXXX), as much as the book page's notes form may send.
+PATCH_BODY_LIMIT = 256 * 1024
 
 csrf.exempt(bp)  # no cookie authenticates the API: there is no session to forge requests with
 limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
