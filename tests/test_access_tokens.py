@@ -176,3 +176,16 @@ def test_a_token_older_than_its_account_opens_nothing(app, make_user):
         user.created_at = utcnow() + dt.timedelta(seconds=5)  # as if made after the token
         db.session.commit()
     assert ApiClient(app, token).get("/me").status_code == 401
+
+
+def test_the_same_form_sent_again_makes_no_second_token_and_does_not_show_the_first_again(reader, app):
+    form_id = re.search(r'name="form_id" type="hidden" value="([0-9A-Z]{26})"', text(reader.get("/account/tokens")))
+    form = {"name": "laptop", "expiry": "30", "scope": "read", "form_id": form_id.group(1)}
+    first = reader.post("/account/tokens", form)
+    token = TOKEN_PATTERN.search(text(first)).group(1)
+    again = reader.post("/account/tokens", form)
+    assert again.status_code == 200
+    assert "This form made the token “laptop” already" in text(again) and token not in text(again)
+    assert TOKEN_PATTERN.search(text(again)) is None
+    with app.app_context():
+        assert len(users.tokens_of(users.find_by_username("alice").id)) == 1

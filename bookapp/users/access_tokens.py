@@ -46,10 +46,28 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class TokenAlreadyMade(Exception):
+    """The form that asks for a token was sent again: its token exists, and was shown once."""
+
+    def __init__(self, token: ApiToken):
+        super().__init__(f"token {token.id} was made by this form already")
+        self.token = token
+
+
 def create_token(
-    user: User, *, name: str, scope: Scope, expires_in_days: int | None, now: dt.datetime
+    user: User,
+    *,
+    name: str,
+    scope: Scope,
+    expires_in_days: int | None,
+    now: dt.datetime,
+    form_id: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token for `user`: the stored record and the token itself, which is never stored."""
+    """A new token for `user`: the stored record and the token itself, which is never stored.
+    `form_id` (made when the form was shown) makes it idempotent: TokenAlreadyMade when that form
+    made one already."""
+    if form_id and (made := repository.token_made_by_form(user.id, form_id)):
+        raise TokenAlreadyMade(made)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
@@ -59,8 +77,10 @@ def create_token(
         hint=secret[: len(TOKEN_PREFIX) + 4],
         created_at=now,
         expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days is not None else None,
+        form_id=form_id,
     )
-    repository.add_token(token)
+    if not repository.add_token(token):  # the same form, sent twice at once: the first one made it
+        raise TokenAlreadyMade(repository.token_made_by_form(user.id, form_id))
     return token, secret
 
 

@@ -109,6 +109,9 @@ class ApiToken(db.Model):
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The id of the form that made it (made when the form was shown): a form sent again (a reload, a
+    # double click) finds its token instead of making a second one.
+    form_id: Mapped[str | None] = mapped_column(String(26), unique=True, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="api_tokens")
 

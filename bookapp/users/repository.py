@@ -190,9 +190,19 @@ def remove_user(user: User) -> None:
 # -- personal access tokens (users/access_tokens.py has the rules) ------------------------------------
 
 
-def add_token(token: ApiToken) -> None:
+def add_token(token: ApiToken) -> bool:
+    """Store a new token; False when its form made one already (the unique form id decides)."""
     db.session.add(token)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def token_made_by_form(user_id: int, form_id: str) -> ApiToken | None:
+    return db.session.scalar(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.form_id == form_id))
 
 
 def find_token(token_hash: str) -> tuple[ApiToken, User] | None:

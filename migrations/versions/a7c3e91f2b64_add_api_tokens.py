@@ -30,8 +30,10 @@ def upgrade():
         sa.Column('expires_at', sa.DateTime(), nullable=True),
         sa.Column('last_used_at', sa.DateTime(), nullable=True),
         sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.Column('form_id', sa.String(length=26), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('form_id'),
         sa.UniqueConstraint('token_hash'),
     )
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:

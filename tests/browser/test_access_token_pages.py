@@ -44,7 +44,11 @@ def test_a_reader_makes_uses_and_revokes_a_token(new_page, live_server, make_use
     with urllib.request.urlopen(request, timeout=10) as response:
         assert json.load(response)["token"]["name"] == "Kobo sync"
 
-    page.reload()  # shown once: gone when the page is shown again
+    page.reload()  # the form sent again: no second token, and this one is not shown again
+    expect(page.locator("#made-already")).to_contain_text("This form made the token “Kobo sync” already")
+    expect(page.get_by_label("New access token")).to_have_count(0)
+    expect(page.locator("#access-tokens tbody tr")).to_have_count(1)
+    page.goto("/account/tokens")  # shown once: gone when the page is shown again
     expect(page.get_by_label("New access token")).to_have_count(0)
     page.get_by_role("link", name="Revoke Kobo sync").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Revoke “Kobo sync”?")

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from ulid import ULID
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -77,3 +78,5 @@ class CreateAccessTokenForm(FlaskForm):
         choices=[SelectChoice(scope.value, scope.label) for scope in Scope],
         default=Scope.READ.value,
     )
+    # Made when the form is shown: the same form sent again (a reload) makes no second token.
+    form_id = HiddenField(default=lambda: str(ULID()))
