@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 
-from bookapp.books import Status
+from bookapp import create_app
+from bookapp.books import Status, get_book_repository
 from bookapp.books.listing import MAX_QUERIES_PER_PAGE, TAG_FILTER_BATCH
+from bookapp.config import TestingConfig
 from bookapp.users import repository as users
 from bookapp.users.access_tokens import Scope
 from tests.api_helpers import ApiClient, make_token
@@ -293,3 +295,23 @@ def test_a_read_only_token_reads_but_cannot_write(app, make_user):
 def users_books_key(app, username: str) -> str:
     with app.app_context():
         return users.find_by_username(username).books_key
+
+
+def test_a_page_of_a_large_column_costs_one_query_and_no_more_for_a_large_library(app, database_url, make_user):
+    metered = create_app(TestingConfig, {**app.config, "BENCHMARK_MODE": True})
+    make_user("alice")
+    alice = users_books_key(app, "alice")
+    with metered.app_context():
+        books = get_book_repository()
+        for number in range(120):
+            books.add(alice, f"Book {number}", "A. Author", Status.NOT_STARTED, dt.date.today())
+    api = ApiClient(metered, make_token(app, "alice"))
+    first = api.get("/books?limit=50")
+    assert first.headers["X-DynamoDB-Operations"] == "Query"
+    assert len(first.get_json()["books"]) == 50
+    second = api.get("/books", query_string={"limit": 50, "cursor": first.get_json()["next_cursor"]})
+    assert second.headers["X-DynamoDB-Operations"] == "Query"
+    last = api.get("/books", query_string={"limit": 50, "cursor": second.get_json()["next_cursor"]})
+    # The column's last 20, then the other three places, found empty.
+    assert last.headers["X-DynamoDB-Operations"] == "Query,Query,Query,Query"
+    assert len(last.get_json()["books"]) == 20 and last.get_json()["next_cursor"] is None
