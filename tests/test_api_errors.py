@@ -3,12 +3,15 @@ HTML page or a traceback; who may call it (tokens only) and how often; CORS only
 
 import datetime as dt
 import json
+import logging
+import re
 
 import pytest
 
 from bookapp import create_app
 from bookapp.books import BookRepository
 from bookapp.config import TestingConfig
+from bookapp.users import repository as users
 from bookapp.users.access_tokens import Scope
 from tests.api_helpers import ApiClient, expire_token_in, make_token
 from tests.conftest import Browser
@@ -172,3 +175,16 @@ def test_cors_is_off_unless_origins_are_listed(app, make_user):
 def test_a_read_only_token_is_named_in_me(app, make_user):
     make_user("alice")
     assert ApiClient(app, make_token(app, "alice", scope=Scope.READ)).get("/me").get_json()["token"]["scope"] == "read"
+
+
+def test_the_request_log_names_the_tokens_user_and_a_refused_write(api, app, make_user, caplog):
+    with app.app_context():
+        alice_id = users.find_by_username("alice").id
+    reader = ApiClient(app, make_token(app, "alice", scope=Scope.READ))
+    with caplog.at_level(logging.INFO, logger="bookapp"):
+        api.get("/me")
+        reader.post("/books", {"title": "Dune", "author": "F. H."})
+    lines = [record.getMessage() for record in caplog.records]
+    assert any(re.fullmatch(rf"GET /api/v1/me 200 [\d.]+ms user={alice_id} ip=127.0.0.1", line) for line in lines)
+    assert any(line.startswith("API write refused: read-only token") for line in lines)
+    assert not any(api.token in line or reader.token in line for line in lines)

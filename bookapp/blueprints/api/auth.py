@@ -56,6 +56,7 @@ def require_token() -> None:
         )
     try:
         g.api_token, g.api_user = authenticate(token, utcnow())
+        g.token_user_id = g.api_user.id  # for the request log
     except TokenRefused as refusal:
         log.warning("API token refused (%s) %s %s ip=%s", refusal, request.method, request.path, request.remote_addr)
         raise ApiProblem(
@@ -67,6 +68,14 @@ def require_token() -> None:
 
 def require_write_scope() -> None:
     if api_token().scope != Scope.READ_WRITE:
+        log.warning(
+            "API write refused: read-only token token_id=%s user=%s %s %s ip=%s",
+            api_token().id,
+            api_user().id,
+            request.method,
+            request.path,
+            request.remote_addr,
+        )
         raise ApiProblem(
             403,
             "This token is read-only: make a read-and-write token to change books.",
