@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from bookapp.blueprints.api import routes  # noqa: E402,F401  (registers the routes)
+from bookapp.blueprints.api import error_handlers, routes  # noqa: E402,F401  (registers the hooks and routes)

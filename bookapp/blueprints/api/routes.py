@@ -3,24 +3,21 @@ answers, which is also the OpenAPI document) and calls the same domain code as t
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
-import json
 import re
 from decimal import Decimal
 
 from flask import Response, current_app, jsonify, render_template, request, url_for
-from pydantic import BaseModel
 from ulid import ULID
 
 from bookapp.blueprints.api import bp
-from bookapp.blueprints.api.auth import api_token, api_user, rate_limit, rate_limit_key, require_token
-from bookapp.blueprints.api.cors import allow_listed_origin, answer_preflight
+from bookapp.blueprints.api.answers import book_answer, json_answer
+from bookapp.blueprints.api.auth import api_token, api_user
+from bookapp.blueprints.api.cursors import decode_position, encode_position
 from bookapp.blueprints.api.openapi import openapi_document, reference_sections
 from bookapp.blueprints.api.operations import IDEMPOTENCY_KEY, IF_MATCH, api_operation
-from bookapp.blueprints.api.problems import ApiProblem, problem_response, render_problem
+from bookapp.blueprints.api.problems import ApiProblem
 from bookapp.blueprints.api.schemas import (
     BookChangeIn,
     BookList,
@@ -33,78 +30,15 @@ from bookapp.blueprints.api.schemas import (
     PageProgress,
     TokenOut,
 )
-from bookapp.books import Book, BookChanged, BookNotFound, get_book_repository
+from bookapp.books import get_book_repository
 from bookapp.books.changes import KEEP, BookChange, change_book, clean_title
-from bookapp.books.editing import EditRefused
-from bookapp.books.listing import Position, list_books
-from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, MalformedCursor
+from bookapp.books.listing import list_books
+from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
 from bookapp.books.record import RecordError
-from bookapp.books.status import Status
-from bookapp.errors import answer_errors_under
-from bookapp.extensions import csrf, limiter
 
 # A PATCH may carry 20,000 characters of notes: up to 12 bytes each as JSON escapes (an emoji is
 # two \uXXXX), as much as the book page's notes form may send.
 PATCH_BODY_LIMIT = 256 * 1024
-
-csrf.exempt(bp)  # no cookie authenticates the API: there is no session to forge requests with
-limiter.limit(rate_limit, key_func=rate_limit_key)(bp)
-bp.before_request(answer_preflight)
-bp.before_request(require_token)
-bp.after_request(allow_listed_origin)
-
-
-@bp.record_once
-def _answer_errors_as_problems(state) -> None:
-    answer_errors_under(state.app, (state.url_prefix or "") + "/", render_problem)
-
-
-@bp.errorhandler(ApiProblem)
-def api_problem(problem: ApiProblem):
-    return problem_response(problem)
-
-
-@bp.errorhandler(BookNotFound)
-def book_not_found(error: BookNotFound):
-    """Not this reader's book, or none at all: the same answer."""
-    return problem_response(ApiProblem(404, "No such book."))
-
-
-@bp.errorhandler(BookChanged)
-def book_changed(error: BookChanged):
-    book = error.current
-    detail = f"The book is at version {book.version} now: look at it, and send your change again with that version."
-    return problem_response(ApiProblem(409, detail, book=BookOut.of(book), headers={"ETag": _etag(book)}))
-
-
-@bp.errorhandler(EditRefused)
-def edit_refused(error: EditRefused):
-    errors = [FieldError(field=record_error.field, reason=record_error.message) for record_error in error.errors]
-    return problem_response(ApiProblem(422, "Some fields break the rules of a book's record.", errors=errors))
-
-
-@bp.errorhandler(MalformedCursor)
-def malformed_cursor(error: MalformedCursor):
-    return problem_response(ApiProblem(400, "That cursor is not one this API made: start again without it."))
-
-
-# -- answers ------------------------------------------------------------------------------------------
-
-
-def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify(model.model_dump(mode="json"))
-    response.status_code = status
-    response.headers.update(headers or {})
-    return response
-
-
-def _etag(book: Book) -> str:
-    return f'"{book.version}"'
-
-
-def _book_answer(book: Book, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return _json(BookOut.of(book), status, {"ETag": _etag(book), **(headers or {})})
-
 
 _IF_MATCH = re.compile(r'^(?:W/)?"([0-9]{1,19})"$')
 
@@ -135,26 +69,6 @@ def _reader() -> str:
     return api_user().books_key
 
 
-# -- cursors ------------------------------------------------------------------------------------------
-
-
-def _encode_position(position: Position) -> str:
-    data = json.dumps({"status": position.status.value, "after": position.column_cursor}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
-
-
-def _decode_position(cursor: str) -> Position:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        status = Status(data["status"])
-        after = data["after"]
-    except (binascii.Error, ValueError, UnicodeError, RecursionError, TypeError, KeyError):
-        raise MalformedCursor("not a position") from None
-    if after is not None and not isinstance(after, str):
-        raise MalformedCursor("not a position")
-    return Position(status, after)
-
-
 # -- operations ---------------------------------------------------------------------------------------
 
 
@@ -166,7 +80,7 @@ def me():
     books each column holds."""
     token = api_token()
     counts = get_book_repository().counts(_reader())
-    return _json(
+    return json_answer(
         Me(
             username=api_user().username,
             token=TokenOut(
@@ -187,12 +101,12 @@ def list_your_books(query: ListBooksQuery):
     In the board's order: Not started, Reading and Finished from the top of each column, then the
     Did not finish shelf. A page may be shorter than `limit` when a tag is rare; follow
     `next_cursor` until it is null."""
-    start = _decode_position(query.cursor) if query.cursor else None
+    start = decode_position(query.cursor) if query.cursor else None
     page = list_books(
         get_book_repository(), _reader(), page_size=query.limit, start=start, status=query.status, tag=query.tag
     )
-    next_cursor = _encode_position(page.next_position) if page.next_position else None
-    return _json(BookList(books=[BookOut.of(book) for book in page.books], next_cursor=next_cursor))
+    next_cursor = encode_position(page.next_position) if page.next_position else None
+    return json_answer(BookList(books=[BookOut.of(book) for book in page.books], next_cursor=next_cursor))
 
 
 @api_operation("POST", "/books", response=BookOut, status=201, body=NewBook, writes=True, headers=(IDEMPOTENCY_KEY,))
@@ -208,7 +122,7 @@ def add_book(body: NewBook):
     author = _clean_or_refuse(body.author, "author")
     book = get_book_repository().add(_reader(), title, author, body.status, _today(), book_id)
     location = url_for("api.get_book", book_id=book.book_id)
-    return _book_answer(book, 201, {"Location": location})
+    return book_answer(book, 201, {"Location": location})
 
 
 def _book_id_for_key(key: str | None) -> str | None:
@@ -237,7 +151,7 @@ def get_book(book_id: str):
     """Get one book
 
     With its whole record; the ETag header is its version."""
-    return _book_answer(get_book_repository().get(_reader(), book_id))
+    return book_answer(get_book_repository().get(_reader(), book_id))
 
 
 @api_operation(
@@ -265,7 +179,7 @@ def change_your_book(book_id: str, body: BookChangeIn):
         change=change,
         today=_today(),
     )
-    return _book_answer(book)
+    return book_answer(book)
 
 
 def _book_change(body: BookChangeIn) -> BookChange:

@@ -36,26 +36,26 @@ Version = Annotated[int, Field(ge=1, le=MAX_VERSION, description="The version of
 PartialDateText = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", examples=["2026-03"])]
 
 
-class Request(BaseModel):
+class RequestModel(BaseModel):
     """A request body or query: names not defined here are refused, never ignored. (Bodies are
     validated strictly: "1" is not a number.)"""
 
     model_config = ConfigDict(extra="forbid")
 
 
-class Response(BaseModel):
+class ResponseModel(BaseModel):
     pass
 
 
 # -- books ------------------------------------------------------------------------------------------
 
 
-class ProgressOut(Response):
+class ProgressOut(ResponseModel):
     page: int | None = Field(description="The page the reader is on (or stopped at).")
     percent: int | None = Field(description="How far, when the book's pages are unknown.")
 
 
-class ReadThroughOut(Response):
+class ReadThroughOut(ResponseModel):
     outcome: Outcome
     started: PartialDateText | None
     ended: PartialDateText | None
@@ -72,7 +72,7 @@ class ReadThroughOut(Response):
         )
 
 
-class BookOut(Response):
+class BookOut(ResponseModel):
     """A book with its whole record. `version` counts up with every change: send it back with a write."""
 
     id: BookId
@@ -117,12 +117,12 @@ class BookOut(Response):
         )
 
 
-class BookList(Response):
+class BookList(ResponseModel):
     books: list[BookOut]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null after the last.")
 
 
-class ListBooksQuery(Request):
+class ListBooksQuery(RequestModel):
     status: Status | None = Field(default=None, description="Only the books in this column (or on the shelf).")
     tag: Annotated[str, StringConstraints(min_length=1, max_length=TAG_MAX_LENGTH)] | None = Field(
         default=None, description="Only books with this tag, whatever its case."
@@ -137,7 +137,7 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=TITLE_MAX_LENG
 Author = Annotated[str, StringConstraints(min_length=1, max_length=AUTHOR_MAX_LENGTH)]
 
 
-class NewBook(Request):
+class NewBook(RequestModel):
     """A book to add, on top of its column. Send the same `id` (a ULID you make) or the same
     `Idempotency-Key` header again, and the book is added once."""
 
@@ -147,15 +147,15 @@ class NewBook(Request):
     status: Status = Status.NOT_STARTED
 
 
-class PageProgress(Request):
+class PageProgress(RequestModel):
     page: int = Field(ge=0, le=PAGES_MAX, description="The page the reader is on.")
 
 
-class PercentProgress(Request):
+class PercentProgress(RequestModel):
     percent: int = Field(ge=0, le=100, description="How far the reader is, in percent.")
 
 
-class BookChangeIn(Request):
+class BookChangeIn(RequestModel):
     """The fields to change; the others stay. `null` clears an optional field. A new `status` moves
     the book as the board does (starting, finishing or giving up a read-through today)."""
 
@@ -183,14 +183,14 @@ class BookChangeIn(Request):
 # -- the reader ---------------------------------------------------------------------------------------
 
 
-class TokenOut(Response):
+class TokenOut(ResponseModel):
     name: str
     scope: Scope
     created_at: dt.datetime
     expires_at: dt.datetime | None
 
 
-class Me(Response):
+class Me(ResponseModel):
     username: str
     token: TokenOut = Field(description="The token this request was made with.")
     counts: dict[Status, int] = Field(description="How many books each column and the shelf hold.")
@@ -199,12 +199,12 @@ class Me(Response):
 # -- errors -------------------------------------------------------------------------------------------
 
 
-class FieldError(Response):
+class FieldError(ResponseModel):
     field: str
     reason: str
 
 
-class Problem(Response):
+class Problem(ResponseModel):
     """An error, as RFC 9457 problem details (`application/problem+json`)."""
 
     type: str = "about:blank"
@@ -215,5 +215,5 @@ class Problem(Response):
     book: BookOut | None = Field(default=None, description="On 409: the book as it is now.")
 
 
-class DeleteQuery(Request):
+class DeleteQuery(RequestModel):
     version: int | None = Field(default=None, ge=1, le=MAX_VERSION, description="Or the `If-Match` header.")
