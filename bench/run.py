@@ -1,4 +1,5 @@
-"""Benchmark: what a board, a move, an add and a page of the API cost as a library grows, printed as one table.
+"""Benchmark: what a board, a move, an add, a search, the stats page, an export and a page of the API
+cost as a library grows, printed as one table.
 
     .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
     .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
@@ -189,21 +190,62 @@ def throughput(
     return sum(counts) / seconds
 
 
+def change_top_card(session: Session, page: str) -> None:
+    """A change to the reader's books that leaves the board as it was: the top card of a column
+    dropped on top again (its version and the reader's books revision count up)."""
+    book_id, version, status = CARD.search(page).groups()
+    top = COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1)
+    form = {"status": status, "version": version, "from_status": status, "dropped": "1", "above": ""}
+    changed = session.htmx(f"/books/{book_id}/move", {**form, "below": top})
+    assert changed.status == 200, changed.status
+
+
 def board_after_changes(session: Session, samples: int) -> list:
-    """`samples` views of the board, each right after a change: the top card of a column dropped on top
-    again (its version counts up). The board is then rendered from DynamoDB, and every other card
-    comes from the card cache, as after any move."""
+    """`samples` views of the board, each right after a change (`change_top_card`). The board is then
+    rendered from DynamoDB, and every other card comes from the card cache, as after any move."""
     views, page = [], session.request("GET", "/").body
     for _ in range(samples):
-        book_id, version, status = CARD.search(page).groups()
-        top = COLUMN_TOP.search(page.split(f'id="cards-{status}"', 1)[1]).group(1)
-        form = {"status": status, "version": version, "from_status": status, "dropped": "1", "above": ""}
-        changed = session.htmx(f"/books/{book_id}/move", {**form, "below": top})
-        assert changed.status == 200, changed.status
+        change_top_card(session, page)
         view = session.request("GET", "/")
         assert view.status == 200, view.status
         views.append(view)
         page = view.body
+    return views
+
+
+def search_after_changes(session: Session, samples: int) -> list:
+    """`samples` first searches, each right after a change: the worker reads the reader's whole
+    library again to build its search corpus (the corpus is kept per books revision)."""
+    results = []
+    for _ in range(samples):
+        change_top_card(session, session.request("GET", "/").body)
+        result = session.request("GET", "/search?q=book+7", headers={"HX-Request": "true"})
+        assert result.status == 200, result.status
+        results.append(result)
+    return results
+
+
+def searches_as_typed(session: Session, text: str) -> list:
+    """A query typed letter by letter, each prefix searched as the page's box asks (after the first
+    search: the corpus is kept)."""
+    results = []
+    for end in range(1, len(text) + 1):
+        query = urllib.parse.quote_plus(text[:end])
+        result = session.request("GET", f"/search?q={query}", headers={"HX-Request": "true"})
+        assert result.status == 200, result.status
+        results.append(result)
+    return results
+
+
+def stats_after_changes(session: Session, samples: int) -> list:
+    """`samples` views of the stats page, each right after a change to the library (a card dropped on
+    top of its column again): counted from one Query of the reader's partition, none from the cache."""
+    views = []
+    for _ in range(samples):
+        board_after_changes(session, 1)
+        view = session.request("GET", "/stats/2026")
+        assert view.status == 200, view.status
+        views.append(view)
     return views
 
 
@@ -415,9 +457,53 @@ def measure(
             )
         )
     largest, smallest = max(sizes), min(sizes)
+    for size, session in sessions.items():
+        firsts = search_after_changes(session, max(3, samples // 20))
+        first_p50 = statistics.median(r.ms for r in firsts)
+        limit = 10 * board_p50[size]
+        rows.append(
+            (
+                f"search ({size:,} books), first after a change p50",
+                f"{first_p50:.1f} ms ({first_p50 / board_p50[size]:.1f}× the rendered board)",
+                "≤ 10× rendered board" if size == largest else "",
+                verdict(first_p50 <= limit) if size == largest else "",
+            )
+        )
+        last = firsts[-1].headers
+        rows.append(
+            (
+                f"  DynamoDB per first search ({size:,})",
+                f"{last['X-DynamoDB-Requests']} requests ({last['X-DynamoDB-Operations'].split(',')[0]}…), "
+                f"{last['X-DynamoDB-Items']} items, {last['X-DynamoDB-Capacity']} RCU",
+                "no Scan",
+                verdict("Scan" not in last["X-DynamoDB-Operations"]),
+            )
+        )
+        typed = searches_as_typed(session, "benchmark book 12 fiction")
+        typed_ms = [r.ms for r in typed]
+        requests = sum(int(r.headers["X-DynamoDB-Requests"]) for r in typed)
+        rows.append(
+            (
+                f"search as typed ({size:,} books), each letter p50 / p95",
+                f"{statistics.median(typed_ms):.1f} / {percentile(typed_ms, 0.95):.1f} ms "
+                f"({len(typed)} letters, {requests} DynamoDB requests)",
+                "≤ 30 ms" if size == largest else "",
+                verdict(statistics.median(typed_ms) <= 30) if size == largest else "",
+            )
+        )
+    stats_p50 = measure_stats(sessions, samples, rows)
     ratio = board_p50[largest] / board_p50[smallest]
     rows.append(
         (f"board p50 {largest:,} ÷ {smallest:,} books, rendered", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5))
+    )
+    stats_ratio = stats_p50[largest] / board_p50[largest]
+    rows.append(
+        (
+            f"stats page p50 ÷ rendered board p50 ({largest:,} books), first view",
+            f"{stats_ratio:.1f}×",
+            "≤ 10×",
+            verdict(stats_ratio <= 10),
+        )
     )
     if 1_000 in sizes and largest > 1_000 and cards_shown[largest] == cards_shown[1_000]:
         # The same cards shown: what the library's size alone costs (the target's pair also differs in
@@ -663,6 +749,23 @@ def measure(
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
 
+    # The whole library downloaded, as /export streams it (a page of books per Query), read to its end.
+    for name, path in (("JSON", "/export/library.json"), ("Goodreads CSV", "/export/goodreads.csv")):
+        download = sessions[largest].request("GET", path)
+        assert download.status == 200, (path, download.status)
+        seconds = download.ms / 1000
+        rows.append(
+            (
+                f"export {largest:,} books, {name}",
+                f"{seconds:.1f} s, {download.size / 1024 / 1024:.1f} MB",
+                "≤ 10 s" if largest >= 10_000 else "",
+                verdict(seconds <= 10) if largest >= 10_000 else "",
+            )
+        )
+    rows.append(
+        ("  peak RSS of a gunicorn worker, after the exports", f"{worker_peak_rss_mb(master_pid):.0f} MB", "", "")
+    )
+
     libraries = ", ".join(f"{size:,}" for size in sizes)
     print(f"Benchmark on {os.cpu_count()} CPUs, libraries of {libraries} books, {samples} samples each")
     width = max(len(row[0]) for row in rows)
@@ -673,6 +776,53 @@ def measure(
     missed = [row[0].strip() for row in rows if row[3] == "MISSED"]
     print(f"targets missed: {len(missed)}" + (f" ({'; '.join(missed)})" if missed else ""))
     return 0
+
+
+def measure_stats(sessions: dict[int, Session], samples: int, rows: list) -> dict[int, float]:
+    """The stats page at each library size: a first view after a change (one Query of the reader's
+    partition: the whole library is read and counted), and a repeat view (the counting kept in the
+    worker: no DynamoDB request). Returns the first view's p50 per size."""
+    first_p50 = {}
+    for size, session in sessions.items():
+        # A first view reads the whole library: fewer samples for the large ones.
+        count = max(5, min(samples, 200_000 // max(size, 1)))
+        results = stats_after_changes(session, count)
+        times = [result.ms for result in results]
+        first_p50[size] = statistics.median(times)
+        last = results[-1].headers
+        rows.append(
+            (
+                f"stats page GET /stats/2026 ({size:,} books), first view p50 / p95",
+                f"{first_p50[size]:.1f} / {percentile(times, 0.95):.1f} ms ({count} samples)",
+                "",
+                "",
+            )
+        )
+        operations = last["X-DynamoDB-Operations"].split(",")
+        rows.append(
+            (
+                f"  DynamoDB per first stats view ({size:,})",
+                f"{last['X-DynamoDB-Requests']} requests ({operations[0]} ×{len(operations)}), "
+                f"{last['X-DynamoDB-Items']} items, {last['X-DynamoDB-Capacity']} RCU",
+                "Query only, no Scan",
+                verdict(set(operations) == {"Query"}),
+            )
+        )
+    wait_until_settled()
+    for size, session in sessions.items():
+        session.request("GET", "/stats/2026")  # kept from here on, by the worker that answered
+        results = [session.request("GET", "/stats/2026") for _ in range(samples)]
+        times = [result.ms for result in results]
+        requests = statistics.mode(int(result.headers["X-DynamoDB-Requests"]) for result in results)
+        rows.append(
+            (
+                f"stats page ({size:,} books), repeat view p50 / p95",
+                f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f} ms ({requests} DynamoDB requests)",
+                "",
+                "",
+            )
+        )
+    return first_p50
 
 
 def verdict(met: bool) -> str:

@@ -66,9 +66,13 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     from bookapp.blueprints.api import bp as api_bp
     from bookapp.blueprints.auth import bp as auth_bp
     from bookapp.blueprints.books import bp as books_bp
+    from bookapp.blueprints.export import bp as export_bp
+    from bookapp.blueprints.stats import bp as stats_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(books_bp)
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(export_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api")
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import secrets
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 
 from bookapp import backup, static_files
 from bookapp.books import get_book_repository
+from bookapp.books.library_files.library_json import LibraryFileRefused, import_library
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, create_account
 
@@ -125,6 +127,23 @@ def import_data_command(file: str) -> None:
     click.echo(f"Restored {restored_users} users and {restored_books} books from {file}.")
 
 
+@click.command("import-library")
+@click.argument("username")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_library_command(username: str, file: str) -> None:
+    """Import FILE, a reader's library export (JSON, from /export), into USERNAME's books. Books the
+    account has already are left as they are, so running it twice adds nothing the second time."""
+    user = users.find_by_username(username)
+    if user is None:
+        raise click.ClickException(f"No user “{username}”.")
+    try:
+        result = import_library(Path(file).read_bytes(), user.books_key, get_book_repository(), today=dt.date.today())
+    except LibraryFileRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"{user.username}: imported {result.added} books; {result.already_there} were there already.")
+
+
 @click.command("build-static")
 @with_appcontext
 def build_static_command() -> None:
@@ -152,6 +171,7 @@ def init_app(app: Flask) -> None:
         purge_orphans_command,
         export_data_command,
         import_data_command,
+        import_library_command,
         build_static_command,
     ):
         app.cli.add_command(command)

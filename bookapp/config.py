@@ -34,6 +34,9 @@ class Config:
     BOOKS_TABLE = os.environ.get("BOOKS_TABLE", "books")
     AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     BOOKS_PAGE_SIZE = int(os.environ.get("BOOKS_PAGE_SIZE", "20"))
+    # Books read per Query while an export streams: a worker holds one such page (200 books with long
+    # notes are under 1 MB, DynamoDB's own limit per Query).
+    EXPORT_PAGE_SIZE = int(os.environ.get("EXPORT_PAGE_SIZE", "200"))
     # Rendered board pages and cards kept per worker process (page_cache.py), one page per reader; a
     # board of 60 cards is about 130 KB as a page and as much again as cards, so 4 MB holds about 15
     # such readers and keeps a worker within the 120 MB it is planned for (docs/performance.md).

@@ -27,7 +27,7 @@ from bookapp.config import Config, TestingConfig
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users.accounts import create_account
-from bookapp.users.models import ApiToken, SignInBrake
+from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,6 +110,7 @@ def app(database_url):
     )
     with app.app_context():
         db.session.execute(delete(ApiToken))  # a bulk delete of users does not cascade to their tokens
+        db.session.execute(delete(ReadingGoal))  # SQLite enforces no foreign keys: not gone with the users
         db.session.execute(delete(User))
         db.session.execute(delete(SignInBrake))  # no test inherits another's failed sign-ins
         db.session.commit()

@@ -80,10 +80,8 @@ def protected_urls(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS or "GET" not in rule.methods:
             continue
-        values = {
-            arg: ("01JABCDEFGHJKMNPQRSTVWXYZ0" if arg == "book_id" else 1 if arg.endswith("_id") else "reading")
-            for arg in rule.arguments
-        }
+        placeholders = {"book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0", "user_id": 1, "token_id": 1, "year": 2024}
+        values = {arg: placeholders.get(arg, "reading") for arg in rule.arguments}
         urls.append(rule.build(values, append_unknown=False)[1])
     return urls
 

@@ -334,6 +334,14 @@ def test_limit_keeps_the_most_relevant():
     assert len(CORPUS.search(Query.parse("e"), limit=5)) == 5
 
 
+def test_find_counts_every_match_beyond_the_hits_it_returns():
+    every = CORPUS.search(Query.parse("e"))
+    first, total = CORPUS.find(Query.parse("e"), limit=3)
+    assert total == len(every) > 3
+    assert first == every[:3]
+    assert CORPUS.find(Query.parse("zzzz"), limit=3) == ([], 0)
+
+
 def test_the_corpus_knows_its_size():
     assert len(CORPUS) == len(LIBRARY)
     assert len(SearchCorpus([])) == 0

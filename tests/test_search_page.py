@@ -139,11 +139,11 @@ def test_a_history_restore_gets_the_whole_page(reader):
     assert "<html" in text(response)
 
 
-def test_more_than_100_hits_show_the_first_100(reader, books, alice_key):
-    for i in range(101):
+def test_more_than_50_hits_show_the_first_50(reader, books, alice_key):
+    for i in range(51):
         add(books, alice_key, f"Volume {i}", "Serial Author")
     page = results(reader, "serial")
-    assert "Showing 100 of 101 books" in page and page.count('class="search-result"') == 100
+    assert "Showing 50 of 51 books" in page and page.count('class="search-result"') == 50
 
 
 def test_a_book_added_or_edited_after_a_search_is_found_by_the_next(reader, books, alice_key):

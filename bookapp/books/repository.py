@@ -20,6 +20,8 @@ from bookapp.books.items import (
     CARD_PROJECTION_NAMES,
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
+    HISTORY_PROJECTION,
+    HISTORY_PROJECTION_NAMES,
     OPTIONAL_ATTRIBUTES,
     READER_ITEM_KEYS,
     SET_ONCE,
@@ -35,6 +37,7 @@ from bookapp.books.items import (
     to_item,
     user_status,
 )
+from bookapp.books.library_transfer import LibraryTransfer
 from bookapp.books.maintenance import Maintenance
 from bookapp.books.model import (
     Book,
@@ -112,9 +115,9 @@ class ColumnPage:
     next_cursor: str | None  # opaque; pass back to `list_column` for the next page
 
 
-class BookRepository(Maintenance):
+class BookRepository(Maintenance, LibraryTransfer):
     """The books of all readers: the request-path operations here, the operator-only ones inherited
-    from `Maintenance`."""
+    from `Maintenance`, and whole libraries in and out from `LibraryTransfer`."""
 
     # -- reads -------------------------------------------------------------------------------------
 
@@ -193,6 +196,25 @@ class BookRepository(Maintenance):
         with self._errors("get tags"):
             item = self._table.get_item(Key={"user_id": user_id, "book_id": TAGS_SORT_KEY}).get("Item", {})
         return tags_from_item(item)
+
+    def reading_histories(self, user_id: str) -> Iterator[Book]:
+        """Every book of a reader with its read-throughs, pages and rating, for counting (the stats page),
+        in no particular order: Query pages of their partition, never a Scan. Each is `card_only` (no notes
+        or facts): to change one, `get` it."""
+        query: dict[str, Any] = {
+            "KeyConditionExpression": Key("user_id").eq(user_id),
+            "ProjectionExpression": HISTORY_PROJECTION,
+            "ExpressionAttributeNames": HISTORY_PROJECTION_NAMES,
+        }
+        while True:
+            with self._errors("query reading histories"):
+                response = self._table.query(**query)
+            for item in response["Items"]:
+                if item["book_id"] not in READER_ITEM_KEYS:
+                    yield from_item({**item, "user_id": user_id}, card_only=True)
+            if "LastEvaluatedKey" not in response:
+                return
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def repair_count(self, user_id: str, status: Status, exact: int) -> None:
         """Set a column's counter to a count known to be exact (the column was read to its end).

@@ -277,8 +277,13 @@ class SearchCorpus:
     def search(self, query: Query, limit: int | None = None) -> list[SearchHit]:
         """The books in which every term occurs, most relevant first: more terms in the title, then in the
         author, then in the ISBN or tags (the notes count only as a place to be found); then by title."""
+        return self.find(query, limit)[0]
+
+    def find(self, query: Query, limit: int | None = None) -> tuple[list[SearchHit], int]:
+        """The first `limit` hits of `search`, and how many books matched in all (a hit says which
+        fields matched, which costs a look through each field: only the hits shown pay for it)."""
         if query.is_empty:
-            return []
+            return [], 0
         last_forms, last_found = self._last
         narrowed = last_forms and all(any(_implies(new, old) for new in query.forms) for old in last_forms)
         found: Iterable[int] = last_found if narrowed else range(len(self._texts))
@@ -293,7 +298,7 @@ class SearchCorpus:
                 for index in _containing(found, forms, fields):
                     score[index] += weight
         ranked = sorted(found, key=score.__getitem__, reverse=True)  # stable: equal scores stay in title order
-        return [self._hit(index, query) for index in ranked[:limit]]
+        return [self._hit(index, query) for index in ranked[:limit]], len(ranked)
 
     def _hit(self, index: int, query: Query) -> SearchHit:
         text = self._texts[index]

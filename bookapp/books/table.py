@@ -13,6 +13,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
+from bookapp.books import raw_items
 from bookapp.books.items import COUNTS_SORT_KEY, TAGS_SORT_KEY, count_attribute, counts_from_item, tag_attribute
 from bookapp.books.model import BooksUnavailable, Status
 
@@ -46,6 +47,7 @@ class BookTable:
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
         self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
         self._table = self._dynamodb.Table(table_name)
+        raw_items.register(self._dynamodb.meta.client)
         self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
 
     @property

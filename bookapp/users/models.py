@@ -121,3 +121,15 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.id} {self.name!r} of user {self.user_id}>"
+
+
+class ReadingGoal(db.Model):
+    """A reader's goal for one year: books, and optionally pages. Goals of past years stay (the stats
+    page keeps every year as an archive); deleting the account deletes them."""
+
+    __tablename__ = "reading_goals"
+
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    books: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer, nullable=True)

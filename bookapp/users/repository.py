@@ -9,8 +9,9 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from bookapp.books.goals import Goal
 from bookapp.extensions import db
-from bookapp.users.models import ApiToken, SignInBrake, User, utcnow
+from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake, User, utcnow
 
 
 class UsernameTaken(ValueError):
@@ -183,6 +184,8 @@ def save(user: User) -> None:
 
 
 def remove_user(user: User) -> None:
+    # SQLite enforces no foreign keys unless asked: the goals go by name, not only by ON DELETE CASCADE.
+    db.session.execute(delete(ReadingGoal).where(ReadingGoal.user_id == user.id))
     db.session.delete(user)
     db.session.commit()
 
@@ -273,3 +276,41 @@ def count_live_tokens(user_ids: list[int], now: dt.datetime) -> dict[int, int]:
         .group_by(ApiToken.user_id)
     )
     return {user_id: count for user_id, count in rows}
+
+
+def reading_goals(user_id: int) -> dict[int, Goal]:
+    """Every goal the reader has set, by year."""
+    rows = db.session.scalars(select(ReadingGoal).where(ReadingGoal.user_id == user_id))
+    goals = {row.year: Goal(row.year, row.books, row.pages) for row in rows}
+    db.session.rollback()  # end the read: a goal set meanwhile by another request shows at the next view
+    return goals
+
+
+def set_reading_goal(user_id: int, goal: Goal) -> None:
+    """Set the reader's goal for `goal.year`, replacing the one they had."""
+    values = {"books": goal.books, "pages": goal.pages}
+    changed = db.session.execute(
+        update(ReadingGoal)
+        .where(ReadingGoal.user_id == user_id, ReadingGoal.year == goal.year)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 0:
+        db.session.add(ReadingGoal(user_id=user_id, year=goal.year, **values))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Set from two tabs at once: the other insert won; this one is the later word.
+        db.session.rollback()
+        db.session.execute(
+            update(ReadingGoal)
+            .where(ReadingGoal.user_id == user_id, ReadingGoal.year == goal.year)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+def clear_reading_goal(user_id: int, year: int) -> None:
+    db.session.execute(delete(ReadingGoal).where(ReadingGoal.user_id == user_id, ReadingGoal.year == year))
+    db.session.commit()

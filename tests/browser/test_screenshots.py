@@ -7,6 +7,7 @@ ones in docs/screenshots/."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import struct
 from decimal import Decimal
@@ -19,11 +20,12 @@ from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate
 from tests.browser.board_helpers import shelve_reading_list
 from tests.browser.test_board_flow import expect_counts, sign_in
+from tests.browser.test_stats_flow import shelve_read_books
 from tests.conftest import ROOT
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users", "book-light", "book-dark"]
+NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users", "book-light", "book-dark", "stats"]
 
 
 def screenshots_dir() -> Path:
@@ -75,6 +77,40 @@ def record_the_hobbit(books, user_id: str) -> str:
     return book.book_id
 
 
+# Books finished this year, month by month (a few books a month, up to the current one).
+A_YEAR_OF_READING = [
+    ("Middlemarch", "George Eliot", 880),
+    ("Beloved", "Toni Morrison", 324),
+    ("The Remains of the Day", "Kazuo Ishiguro", 258),
+    ("Things Fall Apart", "Chinua Achebe", 209),
+    ("Wolf Hall", "Hilary Mantel", 653),
+    ("The Left Hand of Darkness", "Ursula K. Le Guin", 304),
+    ("Pedro Páramo", "Juan Rulfo", 124),
+    ("Kindred", "Octavia E. Butler", 264),
+    ("The Leopard", "Giuseppe Tomasi di Lampedusa", 320),
+    ("Never Let Me Go", "Kazuo Ishiguro", 288),
+    ("Gilead", "Marilynne Robinson", 247),
+    ("The Name of the Rose", "Umberto Eco", 536),
+    ("Rebecca", "Daphne du Maurier", 410),
+    ("Stoner", "John Williams", 288),
+]
+
+
+def shelve_a_year_of_reading(books, user_id: str, today: dt.date) -> None:
+    shelve_read_books(books, user_id)
+    for index, (title, author, pages) in enumerate(A_YEAR_OF_READING):
+        month = 1 + index * today.month // len(A_YEAR_OF_READING)
+        book = books.add(user_id, title, author, Status.NOT_STARTED, today)
+        finished = ReadThrough(Outcome.FINISHED, ended=PartialDate(today.year, month, 10))
+        rating = Decimal(3 + index % 5) / 2 + 2 if index % 3 else Decimal(4)
+        books.save(
+            dataclasses.replace(
+                book, status=Status.FINISHED, reads=(finished,), pages=pages, rating=min(rating, Decimal(5))
+            ),
+            book.version,
+        )
+
+
 def test_screenshots(new_page, make_user, books):
     folder = screenshots_dir()
     grace = make_user("grace", is_admin=True)
@@ -122,6 +158,21 @@ def test_screenshots(new_page, make_user, books):
         expect(page.get_by_role("region", name="Read-throughs")).to_contain_text("Started March 1991")
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
         shoot(page, folder, f"book-{scheme}")
+
+    # The stats page: this year's reading, with a goal.
+    today = dt.datetime.now(dt.UTC).date()
+    shelve_a_year_of_reading(books, grace.books_key, today)
+    page = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
+    sign_in(page, "grace")
+    page.goto("/stats")
+    page.get_by_text(f"Set a goal for {today.year}").click()
+    page.get_by_label("Books", exact=True).fill("20")
+    page.get_by_label("Pages (optional)").fill("7000")
+    page.get_by_role("button", name="Save goal").click()
+    expect(page.locator("#messages")).to_contain_text(f"Your goal for {today.year}: 20 books and 7,000 pages.")
+    page.goto("/stats")  # the page without the message
+    expect(page.locator("#goal-standing-books")).to_be_visible()
+    shoot(page, folder, "stats")
 
     for name in NAMES:
         width, height = png_size(folder / f"{name}.png")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from bookapp import create_app
 from bookapp.books import Status, get_book_repository
+from bookapp.books.goals import Goal
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate, Progress
 from bookapp.books.service import Move, move_book
@@ -28,6 +29,7 @@ def snapshot(app):
                 "user": {column: getattr(user, column) for column in USER_COLUMNS},
                 "books": sorted(dataclasses.astuple(book) for book in books.all_for_user(user.books_key)),
                 "counts": books.counts(user.books_key),
+                "reading_goals": users.reading_goals(user.id),
             }
             for user in everyone
         }
@@ -65,7 +67,10 @@ def test_export_then_import_into_an_empty_deployment_restores_everything(app, ma
         user = users.find_by_username("bob")
         user.is_disabled = True
         users.save(user)
+        users.set_reading_goal(alice.id, Goal(2025, books=12, pages=4000))
+        users.set_reading_goal(alice.id, Goal(2026, books=20))
     original = snapshot(app)
+    assert original["alice"]["reading_goals"] == {2025: Goal(2025, 12, 4000), 2026: Goal(2026, 20, None)}
 
     export_file = tmp_path / "export.json"
     result = app.test_cli_runner().invoke(args=["export-data", str(export_file)])

@@ -55,6 +55,7 @@ def visitors(app, reader, admin, books):
             "status": Status.READING.value,
             "index": 0,
             "token_id": 1,
+            "year": 2024,
         }
     values["boss"]["user_id"] = values["alice"]["user_id"]
     return {

@@ -35,7 +35,12 @@ PAGES = {
     "search page": ("reader", "/search?q=book", False),
     "search results (htmx)": ("reader", "/search?q=book", True),
     "search refused": ("reader", "/search?q=%3F%21", False),
+    "stats page": ("reader", "/stats", False),
+    "stats of a year": ("reader", "/stats/2024", False),
     "change password": ("reader", "/account/password", False),
+    "export page": ("reader", "/export", False),
+    "Goodreads CSV download": ("reader", "/export/goodreads.csv", False),
+    "library JSON download": ("reader", "/export/library.json", False),
     "admin index (redirect)": ("admin", "/admin/", False),
     "admin user list": ("admin", "/admin/users", False),
     "admin new user": ("admin", "/admin/users/new", False),
@@ -221,7 +226,9 @@ def test_the_testing_app_sends_no_hsts_on_any_page(responses):
 def test_no_html_page_has_an_inline_script_style_or_event_handler(responses):
     html_pages = {name: text(response) for name, response in responses.items() if response.mimetype == "text/html"}
     json_answers = {"API description", "API me, no token", "API books, no token", "API book, no token"}
-    assert set(responses) - set(html_pages) == {"healthz", "static file", "static file, hashed copy", *json_answers}
+    downloads = {"Goodreads CSV download", "library JSON download"}
+    expected = {"healthz", "static file", "static file, hashed copy", *json_answers, *downloads}
+    assert set(responses) - set(html_pages) == expected
     problems = {}
     for name, page in html_pages.items():
         found = inspect_html(page).problems

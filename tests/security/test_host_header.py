@@ -31,6 +31,7 @@ URL_VALUES = {
     "user_id": 1,
     "token_id": 1,
     "status": "reading",
+    "year": 2024,
     "filename": "app.css",
     "index": 0,
 }

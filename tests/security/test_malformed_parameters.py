@@ -216,6 +216,7 @@ def real_values(app, admin, books, make_user) -> dict:
         "filename": "app.css",
         "index": 0,
         "token_id": boss_token_id(app),
+        "year": 2024,
     }
 
 

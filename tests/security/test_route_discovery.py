@@ -122,6 +122,8 @@ VALID_FORMS = {
     "books.add_read": {"outcome": "finished", "started": "2019-07", "ended": "2019-08-14", "version": "1"},
     "books.edit_read": {"outcome": "did_not_finish", "started": "2019", "ended": "2020", "version": "1"},
     "books.delete_read": {"version": "1"},
+    "stats.set_goal": {"books": "12", "pages": "4000"},
+    "stats.clear_goal": {},
     "admin.create_user": {"username": "mallory", "password": NEW_PASSWORD, "is_admin": "y"},
     "admin.delete_user": {"confirm": "yes"},
     "admin.disable_user": {"confirm": "yes"},
@@ -300,6 +302,7 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "filename": "app.css",
         "index": 0,
         "token_id": boss_token_id(app),
+        "year": 2024,
     }
     get_rules = [rule for rule in RULES if "GET" in rule.methods and rule not in API_RULES]
     assert len(get_rules) >= 14
@@ -335,12 +338,14 @@ def csrf_target(app, admin, books, carol):
         "user_id": carol.id,
         "status": Status.NOT_STARTED.value,
         "index": 0,
+        "year": 2024,
         "boss_key": boss_key,
     }
 
 
 def post_rule_url(rule, target) -> str:
-    return build(rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index")}, token_id=1)
+    names = ("book_id", "user_id", "status", "index", "year")
+    return build(rule, **{name: target[name] for name in names}, token_id=1)
 
 
 def test_csrf_exclusions_are_explicit_and_current():
