@@ -66,3 +66,10 @@ def test_the_reference_page_shows_every_operation_and_model_in_the_apps_style(ap
     assert 'id="model-BookChangeIn"' in page and 'id="model-Problem"' in page
     assert "at most 20000 characters" in page  # the notes' limit, from the model
     assert "cdn" not in page.lower() and "<script>" not in page
+
+
+def test_only_writes_to_a_book_as_seen_document_409_and_428(app):
+    paths = app.test_client().get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"409", "428"} <= set(paths["/v1/books/{book_id}"]["delete"]["responses"])
+    assert not {"409", "428"} & set(paths["/v1/books"]["post"]["responses"])
+    assert "403" in paths["/v1/books"]["post"]["responses"] and "403" not in paths["/v1/books"]["get"]["responses"]

@@ -56,10 +56,13 @@ def _responses(operation: Operation, refs: dict) -> dict[str, Any]:
         responses["429"] = _problem("Too many requests with this token: wait for Retry-After seconds.")
     if operation.writes:
         responses["403"] = _problem("The token is read-only.")
+    if any(header.name == "If-Match" for header in operation.headers):  # a write to a book as seen
         responses["409"] = _problem("The book changed since the version you sent: the problem holds it as it is now.")
         responses["428"] = _problem("No version sent (`version` or If-Match).")
     if operation.path_parameters:
         responses["404"] = _problem("No such book of yours.")
+    elif operation.query is not None and "cursor" in operation.query.model_fields:
+        responses["404"] = _problem("A cursor of another reader's books.")
     if operation.body is not None or operation.query is not None:
         responses["422"] = _problem("Fields that are not what the operation takes, each with its reason.")
     if operation.body is not None:
