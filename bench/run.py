@@ -1,5 +1,5 @@
-"""Benchmark: what a board, a move, an add, a search, the stats page, an export and a 10,000-row
-import (bench/imports.py) cost as a library grows, printed as one table.
+"""Benchmark: what a board, a move, an add, a search, the stats page, an export, a page of the API
+and a 10,000-row import (bench/imports.py) cost as a library grows, printed as one table.
 
     .venv/bin/python bench/run.py            # libraries of 10, 1,000 and 10,000 books
     .venv/bin/python bench/run.py --quick    # 10 and 1,000 books, fewer samples (a smoke run)
@@ -341,11 +341,118 @@ def main() -> int:
         with app.app_context():
             create_account(IMPORTER, PASSWORD, is_admin=False)
         print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
+        tokens = make_api_tokens(app, sizes)
+        check_rows = sign_in_check_costs(app, f"reader{max(sizes)}", tokens[max(sizes)], rounds=samples * 20)
         stack.start_app(work / "gunicorn.log")
-        return measure(stack.app_port, sizes, samples, load_seconds, stack.gunicorn.pid)
+        return measure(stack.app_port, sizes, samples, load_seconds, stack.gunicorn.pid, tokens, check_rows)
 
 
-def measure(port: int, sizes: list[int], samples: int, load_seconds: float, master_pid: int) -> int:
+def make_api_tokens(app, sizes: list[int]) -> dict[int, str]:
+    """A read-only access token for each library's reader."""
+    from bookapp.users import repository as users
+    from bookapp.users.access_tokens import Scope, create_token
+    from bookapp.users.models import utcnow
+
+    with app.app_context():
+        return {
+            size: create_token(
+                users.find_by_username(f"reader{size}"),
+                name="bench",
+                scope=Scope.READ,
+                expires_in_days=None,
+                now=utcnow(),
+            )[1]
+            for size in sizes
+        }
+
+
+def sign_in_check_costs(app, username: str, token: str, rounds: int) -> list[tuple[str, str, str, str]]:
+    """What an API request's token check costs beside the session check it replaces, each as the app
+    runs it on the bench's MariaDB, timed in this process, alternately, `rounds` each: the token's
+    hash and its one SQL statement (the token joined with its account), against the session cookie's
+    signature and payload (itsdangerous, as Flask opens a session) and Flask-Login's user loader."""
+    from bookapp.users import repository as users
+    from bookapp.users.access_tokens import authenticate
+    from bookapp.users.models import utcnow
+
+    with app.test_request_context():
+        session_token = users.find_by_username(username).session_token
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookie = serializer.dumps({"_user_id": session_token, "_fresh": True, "csrf_token": "x" * 40})
+        authenticate(token, utcnow())  # "last used" written now: later checks within the minute only read
+        token_times, session_times = [], []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            authenticate(token, utcnow())
+            token_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            users.find_by_session_token(serializer.loads(cookie)["_user_id"])
+            session_times.append(time.perf_counter() - started)
+    token_us, session_us = statistics.median(token_times) * 1e6, statistics.median(session_times) * 1e6
+    return [
+        (
+            "API token check ÷ session check (p50)",
+            f"{token_us:.0f} µs ÷ {session_us:.0f} µs = {token_us / session_us:.2f}×",
+            "≤ 1×",
+            verdict(token_us <= session_us),
+        )
+    ]
+
+
+def api_pages(port: int, token: str, samples: int) -> list[Result]:
+    """`samples` requests of the first page of GET /api/v1/books (50 books) on one keep-alive connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    results = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        connection.request("GET", "/api/v1/books?limit=50", headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        data = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status == 200, (response.status, data[:200])
+        results.append(Result(response.status, data, dict(response.getheaders()), elapsed, len(data), len(data)))
+    return results
+
+
+def measure_api(port: int, tokens: dict[int, str], samples: int) -> list[tuple[str, str, str, str]]:
+    rows, p50 = [], {}
+    for size, token in tokens.items():
+        results = api_pages(port, token, samples)
+        times = [result.ms for result in results]
+        p50[size] = statistics.median(times)
+        last = results[-1].headers
+        rows.append(
+            (
+                f"API GET /api/v1/books, 50 books ({size:,}), p50 / p95",
+                f"{p50[size]:.1f} / {percentile(times, 0.95):.1f} ms, {results[-1].size:,} B",
+                "",
+                "",
+            )
+        )
+        requests = int(last["X-DynamoDB-Requests"])
+        rows.append(
+            (
+                f"  DynamoDB per API page ({size:,})",
+                f"{requests} requests ({last['X-DynamoDB-Operations']}), {last['X-DynamoDB-Items']} items",
+                "≤ 2 requests" if size == max(tokens) else "",
+                verdict(requests <= 2) if size == max(tokens) else "",
+            )
+        )
+    largest, smallest = max(tokens), min(tokens)
+    ratio = p50[largest] / p50[smallest]
+    rows.append((f"API page p50 {largest:,} ÷ {smallest:,} books", f"{ratio:.2f}×", "≤ 1.5×", verdict(ratio <= 1.5)))
+    return rows
+
+
+def measure(
+    port: int,
+    sizes: list[int],
+    samples: int,
+    load_seconds: float,
+    master_pid: int,
+    api_tokens: dict[int, str] | None = None,
+    check_rows: list | None = None,
+) -> int:
     rows: list[tuple[str, str, str, str]] = []  # (measure, value, target, verdict)
     board_p50, cards_shown = {}, {}
     sessions = {size: Session(port, f"reader{size}") for size in sizes}
@@ -685,6 +792,9 @@ def measure(port: int, sizes: list[int], samples: int, load_seconds: float, mast
         ("  board unchanged ÷ bare route", f"{board_rps / ceiling:.0%}", "≥ 50%", verdict(board_rps / ceiling >= 0.5))
     )
     rows.append(("  board hard reload ÷ bare route", f"{reload_rps / ceiling:.0%}", "", ""))
+    if api_tokens:
+        rows.extend(measure_api(port, api_tokens, samples))
+    rows.extend(check_rows or [])
     rss = worker_peak_rss_mb(master_pid)
     rows.append(("peak RSS of a gunicorn worker", f"{rss:.0f} MB", "≤ 120 MB", verdict(rss <= 120)))
     # Last: a sorted column keeps the reader's whole library in the worker (RSS is measured above).

@@ -63,6 +63,7 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     static_files.init_app(app)  # last: WhiteNoise answers /static/ before any other layer
 
     from bookapp.blueprints.admin import bp as admin_bp
+    from bookapp.blueprints.api import bp as api_bp
     from bookapp.blueprints.auth import bp as auth_bp
     from bookapp.blueprints.books import bp as books_bp
     from bookapp.blueprints.export import bp as export_bp
@@ -75,4 +76,5 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     app.register_blueprint(imports_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api")
     return app

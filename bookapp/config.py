@@ -68,6 +68,13 @@ class Config:
     # Sign-in attempts per client address (Flask-Limiter syntax). Generous enough for a classroom
     # behind one address; the per-account lock (users/accounts.py) stops guessing at one account.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")
+    # Requests to the JSON API per access token (the same limiter and storage as sign-in).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute;3000 per hour")
+    # Web origins whose pages may call the API from a browser (CORS), separated by commas, e.g.
+    # "https://tools.example.com". Empty: none (scripts and apps need no CORS).
+    API_CORS_ORIGINS = [
+        origin.strip() for origin in os.environ.get("API_CORS_ORIGINS", "").split(",") if origin.strip()
+    ]
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     # If the shared store (Redis) is away, count in memory instead of refusing every sign-in.

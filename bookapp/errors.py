@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -28,7 +29,18 @@ _MESSAGES = {
 }
 
 
-def render_error(code: int, message: str | None = None):
+def answer_errors_under(
+    app: Flask, path_prefix: str, render: Callable[[int, str | None, Exception | None], Response]
+) -> None:
+    """Let a part of the site (the JSON API) answer its own errors, in its own format, for every
+    request under `path_prefix`, including those no route of it matched (404, 405)."""
+    app.extensions.setdefault("error_renderers", []).append((path_prefix, render))
+
+
+def render_error(code: int, message: str | None = None, error: Exception | None = None):
+    for path_prefix, render in current_app.extensions.get("error_renderers", ()):
+        if request.path.startswith(path_prefix):
+            return render(code, message, error)
     title, default_message = _MESSAGES.get(code, _MESSAGES[500])
     template = "errors/_message.html" if getattr(request, "htmx", False) else "errors/error.html"
     return render_template(template, code=code, title=title, message=message or default_message), code
@@ -59,13 +71,13 @@ def init_app(app: Flask) -> None:
             _log_refusal("authorization failed")
         elif error.code == 429:
             _log_refusal("rate limit reached")
-        return render_error(error.code)
+        return render_error(error.code, error=error)
 
     @app.errorhandler(BooksUnavailable)
     def books_unavailable(error: BooksUnavailable):
-        return render_error(ServiceUnavailable.code)
+        return render_error(ServiceUnavailable.code, error=error)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_error(InternalServerError.code)
+        return render_error(InternalServerError.code, error=error)

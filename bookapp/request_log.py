@@ -45,8 +45,12 @@ def _start_timer() -> None:
 def _log_request(response: Response) -> Response:
     started = g.pop("request_started", None)
     duration_ms = (time.perf_counter() - started) * 1000 if started is not None else -1.0
-    # The user's numeric id, never get_id(): that is the session token.
-    user_id = current_user.id if current_user and current_user.is_authenticated else "-"
+    # The user's numeric id, never get_id(): that is the session token. A request signed in another
+    # way than the session (the API's tokens) names its user in `g.token_user_id`, and its session,
+    # if it came with one, signs nobody in.
+    user_id = g.get("token_user_id")
+    if user_id is None:
+        user_id = current_user.id if current_user and current_user.is_authenticated else "-"
     log.info(
         "%s %s %s %.1fms user=%s ip=%s",
         request.method,

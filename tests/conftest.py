@@ -29,7 +29,7 @@ from bookapp.imports import jobs as import_jobs
 from bookapp.imports.models import ImportJob, ImportRow
 from bookapp.users import User
 from bookapp.users.accounts import create_account
-from bookapp.users.models import ReadingGoal, SignInBrake
+from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,6 +111,7 @@ def app(database_url):
         },
     )
     with app.app_context():
+        db.session.execute(delete(ApiToken))  # a bulk delete of users does not cascade to their tokens
         db.session.execute(delete(ReadingGoal))  # SQLite enforces no foreign keys: not gone with the users
         db.session.execute(delete(ImportRow))  # SQLite enforces no foreign keys, and reuses user ids
         db.session.execute(delete(ImportJob))

@@ -42,10 +42,12 @@ def test_upgrade_builds_the_schema_and_downgrade_removes_it(empty_database_url):
         assert "users" in inspect(db.engine).get_table_names()
         columns = {column["name"] for column in inspect(db.engine).get_columns("users")}
         assert {"id", "username", "password_hash", "is_admin", "created_at", "last_sign_in_at"} <= columns
+        token_columns = {column["name"] for column in inspect(db.engine).get_columns("api_tokens")}
+        assert {"user_id", "name", "scope", "token_hash", "expires_at", "last_used_at", "revoked_at"} <= token_columns
         goal_columns = {column["name"] for column in inspect(db.engine).get_columns("reading_goals")}
         assert goal_columns == {"user_id", "year", "books", "pages"}
         downgrade(revision="base")
-        assert not {"users", "reading_goals"} & set(inspect(db.engine).get_table_names())
+        assert not {"users", "reading_goals", "api_tokens"} & set(inspect(db.engine).get_table_names())
         db.engine.dispose()
 
 

@@ -161,19 +161,22 @@ class BookRepository(BulkWrites, Maintenance, LibraryTransfer):
             raise BookChanged(book)
         return book
 
-    def list_column(self, user_id: str, status: Status, page_size: int, cursor: str | None = None) -> ColumnPage:
+    def list_column(
+        self, user_id: str, status: Status, page_size: int, cursor: str | None = None, *, whole: bool = False
+    ) -> ColumnPage:
         """One page of one column, top of the column first, each book as its card shows it
-        (`Book.card_only`: to change one, `get` it). Raises MalformedCursor for a cursor that is
-        not one, and BookNotFound for one that names another reader's column."""
+        (`Book.card_only`: to change one, `get` it), or `whole` (the API shows every field). Raises
+        MalformedCursor for a cursor that is not one, and BookNotFound for one that names another
+        reader's column."""
         query: dict[str, Any] = {
             "IndexName": COLUMN_INDEX,
             "KeyConditionExpression": Key("user_status").eq(user_status(user_id, status)),
             "ScanIndexForward": False,
             # One more than a page tells whether "Show more" has anything to show.
             "Limit": page_size + 1,
-            "ProjectionExpression": CARD_PROJECTION,
-            "ExpressionAttributeNames": CARD_PROJECTION_NAMES,
         }
+        if not whole:
+            query.update(ProjectionExpression=CARD_PROJECTION, ExpressionAttributeNames=CARD_PROJECTION_NAMES)
         if cursor is not None:
             start_key = decode_cursor(cursor, user_id, status)
             if start_key is None:
@@ -182,7 +185,7 @@ class BookRepository(BulkWrites, Maintenance, LibraryTransfer):
         with self._errors("query column"):
             response = self._table.query(**query)
         column = {"user_id": user_id, "status": status.value}
-        books = [from_item({**item, **column}, card_only=True) for item in response["Items"]]
+        books = [from_item({**item, **column}, card_only=not whole) for item in response["Items"]]
         # A 1 MB response can also stop a page early: DynamoDB then says there is more.
         has_more = len(books) > page_size or "LastEvaluatedKey" in response
         page = books[:page_size]

@@ -7,7 +7,7 @@ import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bookapp.books.column_order import ColumnSort
 from bookapp.books.status import BOARD_COLUMNS, Status
@@ -52,6 +52,10 @@ class User(UserMixin, db.Model):
     sort_not_started: Mapped[str | None] = mapped_column(String(24), nullable=True)
     sort_reading: Mapped[str | None] = mapped_column(String(24), nullable=True)
     sort_finished: Mapped[str | None] = mapped_column(String(24), nullable=True)
+    # Deleting an account deletes its tokens with it (SQLite does not enforce the foreign key).
+    api_tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.id.desc()"
+    )
 
     def get_id(self) -> str:
         return self.session_token
@@ -102,6 +106,39 @@ class SignInBrake(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     counting_since: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ApiToken(db.Model):
+    """A reader's personal access token for the JSON API (users/access_tokens.py). Only a SHA-256 of
+    the token is kept: it is 256 random bits, so the hash cannot be reversed by guessing, and a fast
+    hash keeps the check of every API request as cheap as the session check (docs/security.md)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    # "read" or "read-write" (access_tokens.Scope)
+    scope: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token's first characters, so its owner can tell it apart from others in the list.
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The id of the form that made it (made when the form was shown): a form sent again (a reload, a
+    # double click) finds its token instead of making a second one.
+    form_id: Mapped[str | None] = mapped_column(String(26), unique=True, nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="api_tokens")
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        """Neither revoked nor expired (the account's own state is checked beside it)."""
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.id} {self.name!r} of user {self.user_id}>"
 
 
 class ReadingGoal(db.Model):

@@ -54,6 +54,7 @@ def visitors(app, reader, admin, books):
             "user_id": user_id,
             "status": Status.READING.value,
             "index": 0,
+            "token_id": 1,
             "year": 2024,
             "job_id": make_import_job(app, user_id),
             "line": 3,

@@ -16,6 +16,7 @@ from bookapp.books import Status
 from bookapp.books.items import encode_cursor
 from bookapp.config import ProductionConfig
 from bookapp.users import repository as users
+from tests.api_helpers import make_token
 from tests.conftest import Browser, make_import_job
 
 ONE_YEAR = 31536000
@@ -48,6 +49,14 @@ PAGES = {
     "admin new user": ("admin", "/admin/users/new", False),
     "admin reset password": ("admin", "/admin/users/{alice_id}/password", False),
     "admin confirm delete user": ("admin", "/admin/users/{alice_id}/delete", False),
+    "admin confirm revoke tokens": ("admin", "/admin/users/{alice_id}/tokens/revoke", False),
+    "access tokens": ("reader", "/account/tokens", False),
+    "confirm revoke token": ("reader", "/account/tokens/{token_id}/revoke", False),
+    "API reference": ("anonymous", "/api/docs", False),
+    "API description": ("anonymous", "/api/v1/openapi.json", False),
+    "API me, no token": ("reader", "/api/v1/me", False),
+    "API books, no token": ("reader", "/api/v1/books", False),
+    "API book, no token": ("reader", "/api/v1/books/{book_id}", False),
     "403 page": ("reader", "/admin/users", False),
     "404 page": ("reader", "/no/such/page", False),
     "404 message (htmx)": ("reader", "/books/01JABCDEFGHJKMNPQRSTVWXYZ0", True),
@@ -69,7 +78,11 @@ def site(app, reader, admin, books):
         alice_id, alice_key = alice.id, alice.books_key
     added = [books.add(alice_key, f"Book {i}", "Author", Status.NOT_STARTED, dt.date(2026, 1, 1)) for i in range(3)]
     browsers = {"anonymous": Browser(app), "reader": reader, "admin": admin}
+    make_token(app, "alice")
+    with app.app_context():
+        token_id = users.tokens_of(alice_id)[0].id
     values = {
+        "token_id": token_id,
         "book_id": added[0].book_id,
         "alice_id": alice_id,
         "cursor": encode_cursor(added[-1]),
@@ -216,8 +229,10 @@ def test_the_testing_app_sends_no_hsts_on_any_page(responses):
 
 def test_no_html_page_has_an_inline_script_style_or_event_handler(responses):
     html_pages = {name: text(response) for name, response in responses.items() if response.mimetype == "text/html"}
+    json_answers = {"API description", "API me, no token", "API books, no token", "API book, no token"}
     downloads = {"Goodreads CSV download", "library JSON download", "import report (CSV)"}
-    assert set(responses) - set(html_pages) == {"healthz", "static file", "static file, hashed copy", *downloads}
+    expected = {"healthz", "static file", "static file, hashed copy", *json_answers, *downloads}
+    assert set(responses) - set(html_pages) == expected
     problems = {}
     for name, page in html_pages.items():
         found = inspect_html(page).problems

@@ -29,6 +29,7 @@ NOT_THIS_SITE = "This server does not answer to the address you used."
 URL_VALUES = {
     "book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0",
     "user_id": 1,
+    "token_id": 1,
     "status": "reading",
     "year": 2024,
     "filename": "app.css",

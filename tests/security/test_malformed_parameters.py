@@ -32,6 +32,7 @@ from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.extensions import limiter
 from bookapp.users import repository as users
 from bookapp.users.accounts import set_password
+from tests.api_helpers import make_token
 from tests.conftest import PASSWORD, Browser, make_import_job
 from tests.security.test_route_discovery import RULES, VALID_FORMS, build
 
@@ -214,10 +215,17 @@ def real_values(app, admin, books, make_user) -> dict:
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
         "index": 0,
+        "token_id": boss_token_id(app),
         "year": 2024,
         "job_id": make_import_job(app, boss.id),
         "line": 3,
     }
+
+
+def boss_token_id(app) -> int:
+    make_token(app, "boss")
+    with app.app_context():
+        return users.tokens_of(users.find_by_username("boss").id)[0].id
 
 
 def send(browser: Browser, method: str, url: str, probe: dict):

@@ -27,6 +27,7 @@ from bookapp.config import TestingConfig
 from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users import repository as users
+from tests.api_helpers import make_token
 from tests.conftest import PASSWORD, Browser, make_import_job
 
 TODAY = dt.date(2026, 1, 1)
@@ -53,7 +54,9 @@ def _cases(rules, methods=("GET", "POST")):
     ]
 
 
-BOOK_RULES = [rule for rule in RULES if "book_id" in rule.arguments]
+# The JSON API takes tokens, never the session cookie: its routes are checked apart, with tokens.
+API_RULES = [rule for rule in RULES if rule.rule.startswith("/api/")]
+BOOK_RULES = [rule for rule in RULES if "book_id" in rule.arguments and rule not in API_RULES]
 ADMIN_RULES = [rule for rule in RULES if rule.rule.startswith("/admin")]
 POST_RULES = [rule for rule in RULES if "POST" in rule.methods]
 
@@ -86,7 +89,9 @@ POST_CASES = _cases(POST_RULES, methods=("POST",))
 
 # Routes the CSRF checks leave out, each with the reason. Empty: every POST route is checked.
 # (A name here that is no longer a route fails `test_csrf_exclusions_are_explicit_and_current`.)
-CSRF_EXCLUDED: dict[str, str] = {}
+CSRF_EXCLUDED: dict[str, str] = {
+    "api.add_book": "the API takes a bearer token and ignores cookies: a forged request carries no token",
+}
 
 # A form each POST route would accept, so that what refuses a request is the CSRF check and
 # nothing else. A new POST route without an entry is sent an empty form: if that gets a 400,
@@ -125,6 +130,9 @@ VALID_FORMS = {
     "admin.disable_user": {"confirm": "yes"},
     "admin.enable_user": {"confirm": "yes"},
     "admin.reset_password": {"new_password": NEW_PASSWORD},
+    "admin.revoke_tokens": {"confirm": "yes"},
+    "auth.access_tokens": {"name": "script", "expiry": "30", "scope": "read"},
+    "auth.revoke_access_token": {"confirm": "yes"},
 }
 
 
@@ -294,11 +302,12 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "status": Status.NOT_STARTED.value,
         "filename": "app.css",
         "index": 0,
+        "token_id": boss_token_id(app),
         "year": 2024,
         "job_id": make_import_job(app, int(boss_key)),
         "line": 3,
     }
-    get_rules = [rule for rule in RULES if "GET" in rule.methods]
+    get_rules = [rule for rule in RULES if "GET" in rule.methods and rule not in API_RULES]
     assert len(get_rules) >= 14
     before = user_rows(app), books_of(books, boss_key), books_of(books, carol.books_key)
 
@@ -308,6 +317,12 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
             assert response.status_code < 400, f"GET {rule.rule}: {response.status_code}"
 
     assert (user_rows(app), books_of(books, boss_key), books_of(books, carol.books_key)) == before
+
+
+def boss_token_id(app) -> int:
+    make_token(app, "boss")
+    with app.app_context():
+        return users.tokens_of(users.find_by_username("boss").id)[0].id
 
 
 # -- CSRF --------------------------------------------------------------------------------------------
@@ -334,9 +349,8 @@ def csrf_target(app, admin, books, carol):
 
 
 def post_rule_url(rule, target) -> str:
-    return build(
-        rule, **{name: target[name] for name in ("book_id", "user_id", "status", "index", "year", "job_id", "line")}
-    )
+    names = ("book_id", "user_id", "status", "index", "year", "job_id", "line")
+    return build(rule, **{name: target[name] for name in names}, token_id=1)
 
 
 def test_csrf_exclusions_are_explicit_and_current():
@@ -384,3 +398,64 @@ def test_every_post_route_accepts_the_csrf_token_in_the_htmx_header(app, admin, 
     assert response.status_code != 400, f"{rule.endpoint}: {text(response)[:500]}"
     assert CSRF_MESSAGE not in text(response)
     assert response.status_code < 500
+
+
+# -- the JSON API ------------------------------------------------------------------------------------
+
+
+def _api_cases(rules):
+    return [
+        pytest.param(method, rule, id=f"{method} {rule.rule}")
+        for rule in rules
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+API_PUBLIC_ENDPOINTS = {"api.openapi", "api.reference"}
+API_CASES = _api_cases([rule for rule in API_RULES if rule.endpoint not in API_PUBLIC_ENDPOINTS])
+API_BOOK_CASES = _api_cases([rule for rule in API_RULES if "book_id" in rule.arguments])
+# A body each API write would accept from the book's owner.
+API_BODIES = {"PATCH": {"version": 1, "title": "Pwned"}, "POST": {"title": "Pwned", "author": "Mallory"}}
+
+
+def test_discovery_finds_the_api_routes():
+    assert {rule.endpoint for rule in API_RULES} >= {"api.me", "api.list_your_books", "api.get_book", "api.openapi"}
+    assert len(API_BOOK_CASES) >= 3  # GET, PATCH and DELETE of one book
+
+
+@pytest.mark.parametrize(("method", "rule"), API_CASES)
+def test_no_api_route_takes_a_signed_in_browsers_session(app, admin, books, carol, method, rule):
+    """A page on another site could make a signed-in reader's browser call the API: the session
+    cookie (and a CSRF token with it) opens nothing there."""
+    with app.app_context():
+        boss_key = users.find_by_username("boss").books_key
+    book = books.add(boss_key, "Boss’s book", "Boss", Status.NOT_STARTED, TODAY)
+    before = user_rows(app), books_of(books, boss_key)
+    url = build(rule, book_id=book.book_id)
+    token = htmx_csrf_token(admin)
+
+    response = admin.client.open(url, method=method, json=API_BODIES.get(method), headers={"X-CSRFToken": token})
+
+    assert response.status_code == 401, text(response)[:500]
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert (user_rows(app), books_of(books, boss_key)) == before
+
+
+@pytest.mark.parametrize(("method", "rule"), API_BOOK_CASES)
+def test_another_readers_book_is_not_found_on_every_api_book_route(app, reader, books, bobs_book, method, rule):
+    bob_key, book = bobs_book
+    before = books_of(books, bob_key)
+    alice = app.test_client(use_cookies=False)
+    headers = {"Authorization": "Bearer " + make_token(app, "alice"), "If-Match": '"1"'}
+
+    response = alice.open(
+        build(rule, book_id=book.book_id), method=method, json=API_BODIES.get(method), headers=headers
+    )
+    missing = alice.open(build(rule, book_id=NO_SUCH_BOOK), method=method, json=API_BODIES.get(method), headers=headers)
+
+    assert response.status_code == 404, text(response)[:500]
+    assert "Bob’s private diary" not in text(response)
+    assert (missing.status_code, text(missing)) == (404, text(response))
+    assert books.get(bob_key, book.book_id) == book
+    assert books_of(books, bob_key) == before

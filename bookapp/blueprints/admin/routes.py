@@ -1,4 +1,4 @@
-"""Admin pages for accounts: list, create, delete."""
+"""Admin pages for accounts: list, create, delete, and revoke an account's access tokens."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from bookapp.books import get_book_repository
 from bookapp.extensions import login_manager
 from bookapp.users import User
 from bookapp.users import repository as users
+from bookapp.users.access_tokens import revoke_all_tokens
 from bookapp.users.accounts import AccountError, create_account, delete_account, set_disabled, set_password
+from bookapp.users.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,8 @@ def list_users():
     """All accounts, a page at a time."""
     page = request.args.get("page", 1, type=_page_number)
     pagination = users.list_users(page=page, per_page=USERS_PER_PAGE)
-    return render_template("admin/users.html", pagination=pagination)
+    token_counts = users.count_live_tokens([user.id for user in pagination.items], utcnow())
+    return render_template("admin/users.html", pagination=pagination, token_counts=token_counts)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -141,3 +144,17 @@ def reset_password(user_id: int):
             return redirect(url_for("admin.list_users"), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("admin/reset_password.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/tokens/revoke", methods=["GET", "POST"])
+def revoke_tokens(user_id: int):
+    """Revoke every access token of an account (a lost phone, a leaked script), after confirmation."""
+    user = _user_or_404(user_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        revoked = revoke_all_tokens(user, utcnow())
+        log.info("access tokens revoked user_id=%s by admin_id=%s tokens=%s", user.id, current_user.id, revoked)
+        flash(f"Revoked {revoked} access token{'s' if revoked != 1 else ''} of “{user.username}”.", "success")
+        return redirect(url_for("admin.list_users"), code=303)
+    token_count = users.count_live_tokens([user.id], utcnow()).get(user.id, 0)
+    return render_template("admin/confirm_revoke_tokens.html", user=user, form=form, token_count=token_count)

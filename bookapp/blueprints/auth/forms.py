@@ -1,7 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from ulid import ULID
+from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from bookapp.users.access_tokens import DEFAULT_EXPIRY, EXPIRY_CHOICES, TOKEN_NAME_MAX_LENGTH, Scope
 from bookapp.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
@@ -52,3 +55,28 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class CreateAccessTokenForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Name the token after what will use it."),
+            Length(max=TOKEN_NAME_MAX_LENGTH, message=f"Keep the name under {TOKEN_NAME_MAX_LENGTH} characters."),
+        ],
+        description="What will use it, e.g. “e-reader sync” or “shortcuts on my phone”.",
+        render_kw={"autocomplete": "off"},
+    )
+    expiry = SelectField(
+        "Expires",
+        choices=[SelectChoice(value, f"In {value} days" if value != "never" else "Never") for value in EXPIRY_CHOICES],
+        default=DEFAULT_EXPIRY,
+    )
+    scope = RadioField(
+        "Access",
+        choices=[SelectChoice(scope.value, scope.label) for scope in Scope],
+        default=Scope.READ.value,
+    )
+    # Made when the form is shown: the same form sent again (a reload) makes no second token.
+    form_id = HiddenField(default=lambda: str(ULID()))
