@@ -196,6 +196,8 @@ def reload(user: User) -> None:
     that write counted up (`record_books_changed` commits on a connection of its own)."""
     db.session.rollback()  # nothing is pending here: every change to a user commits at once
     db.session.refresh(user)
+
+
 # -- personal access tokens (users/access_tokens.py has the rules) ------------------------------------
 
 

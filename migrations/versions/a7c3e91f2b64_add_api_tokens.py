@@ -1,7 +1,7 @@
 """add api_tokens: personal access tokens for the JSON API
 
 Revision ID: a7c3e91f2b64
-Revises: b7e4a2c9d315
+Revises: a7c3e1f09b24
 Create Date: 2026-11-30 12:55:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91f2b64'
-down_revision = 'b7e4a2c9d315'
+down_revision = 'a7c3e1f09b24'
 branch_labels = None
 depends_on = None
 
