@@ -80,7 +80,14 @@ def protected_urls(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS or "GET" not in rule.methods:
             continue
-        placeholders = {"book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0", "user_id": 1, "token_id": 1, "year": 2024}
+        placeholders = {
+            "book_id": "01JABCDEFGHJKMNPQRSTVWXYZ0",
+            "user_id": 1,
+            "token_id": 1,
+            "year": 2024,
+            "job_id": 1,
+            "line": 2,
+        }
         values = {arg: placeholders.get(arg, "reading") for arg in rule.arguments}
         urls.append(rule.build(values, append_unknown=False)[1])
     return urls

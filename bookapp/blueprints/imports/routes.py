@@ -18,6 +18,7 @@ from bookapp.blueprints.imports.forms import REPAIR_CELL_MAX_LENGTH, UploadForm,
 from bookapp.books import get_book_repository
 from bookapp.books.imports.rows import MAX_FILE_BYTES, FileRefused
 from bookapp.books.spreadsheet_cells import defuse
+from bookapp.errors import render_error
 from bookapp.imports import jobs, repository
 from bookapp.imports.models import ImportJob, JobState, RowOutcome
 from bookapp.request_size import larger_body
@@ -62,6 +63,9 @@ def _upload_page(form: UploadForm, status: int = 200, refusal: str = ""):
 def file_too_large(error):
     """A body over the upload's limit is refused before it is read: say what the limit is."""
     message = f"The file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB, the largest the app imports."
+    if not current_user.is_authenticated:
+        # Refused while its body was read, before the sign-in check: no reader's page to show it on.
+        return render_error(413, message)
     return _upload_page(UploadForm(formdata=None), 413, message)
 
 
