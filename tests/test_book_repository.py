@@ -429,3 +429,25 @@ def test_the_tags_item_is_no_book_and_recount_rebuilds_it(books):
     assert len(list(books.all_for_user("7"))) == 2
     assert books.delete_all_for_user("7") == 2
     assert books.reader_tags("7") == ()
+
+
+def test_books_added_at_once_with_more_tags_than_one_update_holds_are_all_counted(books):
+    """A batch of imported books can bring hundreds of new tags; their counts go to the tags item
+    a few dozen per UpdateItem (DynamoDB's 4 KB expression limit, which dynalite does not enforce:
+    this checks that every tag is counted across those writes)."""
+    many = [
+        Book(
+            user_id="tags-at-once",
+            book_id=new_book_id(),
+            title=f"Book {i}",
+            author="Author",
+            status=Status.NOT_STARTED,
+            column_rank=new_column_rank(),
+            version=1,
+            tags=tuple(f"tag {i} {j}" for j in range(20)),
+        )
+        for i in range(15)
+    ]
+    assert books.add_books("tags-at-once", many) == 15
+    assert len(books.reader_tags("tags-at-once")) == 300
+    assert books.counts("tags-at-once")[Status.NOT_STARTED] == 15

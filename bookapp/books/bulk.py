@@ -56,7 +56,6 @@ class BulkWrites(BookTable):
                 for tag, change in tag_count_changes((), book.tags).items():
                     tags[tag] = tags.get(tag, 0) + change
             self._adjust_counts(user_id, columns)
-            # At most a few hundred tags per batch of books: an UpdateItem holds them easily.
             self._adjust_tag_counts(user_id, tags)
 
     def _get_batch(self, request: dict[str, Any]) -> dict[str, Any]:

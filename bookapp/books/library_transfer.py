@@ -8,29 +8,25 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from bookapp.books.items import READER_ITEM_KEYS, from_item, to_item
+from bookapp.books.bulk import BulkWrites
+from bookapp.books.items import READER_ITEM_KEYS, from_item
 from bookapp.books.model import Book
-from bookapp.books.table import BookTable
 
 # How long the reading thread waits for a slow consumer (a slow download) before looking again whether
 # the consumer has gone.
 _HANDOVER_SECONDS = 1.0
 _DONE = object()
 
-# Books written (in batches of 25) before their counts are: one UpdateItem per this many books.
+# Books written (in batches of 25, `add_many`) before their counts are: one UpdateItem per this many books.
 COUNTED_TOGETHER = 250
-# Tag counts are changed by one UpdateItem each this many tags: an update expression may be at most
-# 4 KB, and a tag's clause is up to about 60 characters.
-TAG_COUNTS_PER_UPDATE = 40
 
 
-class LibraryTransfer(BookTable):
+class LibraryTransfer(BulkWrites):
     def library_pages(self, user_id: str, page_size: int) -> Iterator[list[Book]]:
         """Every book of a reader, `page_size` (or what fits in DynamoDB's 1 MB) per Query, in the
         order of their ids (the order they were first added).
@@ -110,17 +106,10 @@ class LibraryTransfer(BookTable):
         that an import cut short (a worker killed) leaves at most that many books uncounted, for
         `flask recount-books` to repair, like any write whose counter write was lost."""
         added = 0
-        with self._changing(user_id):
-            remaining = iter(books)
-            while chunk := tuple(itertools.islice(remaining, COUNTED_TOGETHER)):
-                if any(book.user_id != user_id for book in chunk):
-                    raise ValueError("add_books stores one reader's books")
-                with self._errors("add books"), self._table.batch_writer() as batch:
-                    for book in chunk:
-                        batch.put_item(Item=to_item(book))
-                self._adjust_counts(user_id, dict(Counter(book.status for book in chunk)))
-                ordered = sorted(Counter(tag for book in chunk for tag in book.tags).items())
-                for start in range(0, len(ordered), TAG_COUNTS_PER_UPDATE):
-                    self._adjust_tag_counts(user_id, dict(ordered[start : start + TAG_COUNTS_PER_UPDATE]))
-                added += len(chunk)
+        remaining = iter(books)
+        while chunk := tuple(itertools.islice(remaining, COUNTED_TOGETHER)):
+            if any(book.user_id != user_id for book in chunk):
+                raise ValueError("add_books stores one reader's books")
+            self.add_many(user_id, chunk)
+            added += len(chunk)
         return added

@@ -16,7 +16,6 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from bookapp.books.bulk import BulkWrites
 from bookapp.books.column_order import MANUAL_ORDER, ColumnSort
 from bookapp.books.items import (
     CARD_PROJECTION,
@@ -137,10 +136,10 @@ class ColumnPage:
         return None
 
 
-class BookRepository(BulkWrites, Maintenance, LibraryTransfer):
-    """The books of all readers: the request-path operations here, the batch ones of imports
-    inherited from `BulkWrites`, the operator-only ones from `Maintenance`, and whole libraries
-    read out and our own exports written back from `LibraryTransfer`."""
+class BookRepository(LibraryTransfer, Maintenance):
+    """The books of all readers: the request-path operations here; whole libraries read out and
+    written back from `LibraryTransfer`, with the batch reads and writes of imports it builds on
+    (`BulkWrites`); the operator-only ones from `Maintenance`."""
 
     # -- reads -------------------------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ BOTO_CONFIG = BotoConfig(
     connect_timeout=2,
     read_timeout=3,
 )
+# Tag counts changed by one UpdateItem: a tag's clause in the expression is about 14 characters
+# (`#t12 :t12, `), well within the 4 KB an update expression may be.
+TAG_COUNTS_PER_UPDATE = 40
 # The health check answers within about two seconds whatever DynamoDB does: one try, short timeouts.
 HEALTH_BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=1, read_timeout=1)
 
@@ -88,7 +91,13 @@ class BookTable:
         book has any more leaves the item, so that it holds the tags in use, not every tag ever typed.
 
         Like the column counters, a separate write: a process that dies before it leaves a count off
-        by one, which `recount` (flask recount-books) repairs."""
+        by one, which `recount` (flask recount-books) repairs. Many tags at once (a batch of imported
+        books) go TAG_COUNTS_PER_UPDATE to an UpdateItem: an update expression may be at most 4 KB."""
+        ordered = sorted(changes.items())
+        for start in range(0, len(ordered), TAG_COUNTS_PER_UPDATE):
+            self._adjust_some_tag_counts(user_id, dict(ordered[start : start + TAG_COUNTS_PER_UPDATE]))
+
+    def _adjust_some_tag_counts(self, user_id: str, changes: dict[str, int]) -> None:
         if not changes:
             return
         key = {"user_id": user_id, "book_id": TAGS_SORT_KEY}
