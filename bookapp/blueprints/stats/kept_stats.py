@@ -12,16 +12,14 @@ the goals from SQL at every view and weighs them against today, which the kept c
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Hashable
 
-from cachetools import TTLCache
 from flask import current_app
 from flask_login import current_user
 
 from bookapp.books import get_book_repository
 from bookapp.books.stats import ReadingStats
-from bookapp.users.models import User, utcnow
+from bookapp.kept_per_reader import KeptPerReader, books_state_key
+from bookapp.users.models import utcnow
 
 # Readers whose stats a process keeps, one each (a new revision replaces the old one), and for how
 # long: a kept counting is small (a list of a few titles and some numbers per year).
@@ -29,31 +27,10 @@ STATS_READERS = 64
 STATS_SECONDS = 300
 
 
-class StatsCache:
-    """One `ReadingStats` per reader, the one of their current books; safe between threads."""
-
-    def __init__(self, readers: int, seconds: float):
-        self._kept: TTLCache = TTLCache(maxsize=readers, ttl=seconds)
-        self._lock = threading.Lock()
-
-    def get(self, owner: Hashable, key: Hashable) -> ReadingStats | None:
-        with self._lock:
-            kept = self._kept.get(owner)
-        return kept[1] if kept is not None and kept[0] == key else None
-
-    def put(self, owner: Hashable, key: Hashable, stats: ReadingStats) -> None:
-        with self._lock:
-            self._kept[owner] = (key, stats)
-
-
-def stats_key(user: User) -> tuple[Hashable, ...]:
-    return (user.session_token, user.books_revision, user.board_generation)
-
-
 def reader_stats() -> ReadingStats:
     """The signed-in reader's stats: kept ones, or counted from one Query of their partition."""
-    cache: StatsCache = current_app.extensions["reading_stats"]
-    owner, key = current_user.books_key, stats_key(current_user)
+    cache: KeptPerReader[ReadingStats] = current_app.extensions["reading_stats"]
+    owner, key = current_user.books_key, books_state_key(current_user)
     stats = cache.get(owner, key)
     if stats is None:
         # Decided before DynamoDB is read (as for the board): a Query right after a write might

@@ -11,10 +11,11 @@ from flask_login import current_user, login_required
 
 from bookapp.blueprints.stats import bp
 from bookapp.blueprints.stats.forms import GoalForm
-from bookapp.blueprints.stats.kept_stats import STATS_READERS, STATS_SECONDS, StatsCache, reader_stats
+from bookapp.blueprints.stats.kept_stats import STATS_READERS, STATS_SECONDS, reader_stats
 from bookapp.blueprints.stats.page import stats_page_context
 from bookapp.books.record import YEAR_MAX, YEAR_MIN
 from bookapp.errors import render_error
+from bookapp.kept_per_reader import KeptPerReader
 from bookapp.users import repository as users
 
 
@@ -30,7 +31,7 @@ class NoSuchYear(LookupError):
 
 @bp.record_once
 def _keep_stats(state) -> None:
-    state.app.extensions["reading_stats"] = StatsCache(STATS_READERS, STATS_SECONDS)
+    state.app.extensions["reading_stats"] = KeptPerReader(STATS_READERS, STATS_SECONDS)
 
 
 @bp.errorhandler(NoSuchYear)
