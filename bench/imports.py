@@ -172,6 +172,7 @@ def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from bench.run import PASSWORD, Session, seed, verdict, worker_peak_rss_mb
     from bookapp.users.accounts import create_account
+    from bookapp.users.audit import Actor
     from loadtest.stack import Stack
 
     work = Path(tempfile.mkdtemp(prefix="bookapp-bench-import-"))
@@ -179,7 +180,7 @@ def main() -> int:
         app = stack.prepared_app()
         seed(app, [1_000])
         with app.app_context():
-            create_account(IMPORTER, PASSWORD, is_admin=False)
+            create_account(Actor.command_line(), IMPORTER, PASSWORD, is_admin=False)
         stack.start_app(work / "gunicorn.log")
         rows = measure_import(
             Session(stack.app_port, IMPORTER),

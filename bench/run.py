@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from bench.imports import IMPORTER, measure_import  # noqa: E402
 from bookapp.config import Config  # noqa: E402  (after the path is set)
 from bookapp.users.accounts import create_account  # noqa: E402
+from bookapp.users.audit import Actor  # noqa: E402
 from loadtest.stack import Stack  # noqa: E402
 
 PASSWORD = "benchmark passphrase 42"  # noqa: S105  (a throwaway account in a throwaway database)
@@ -150,7 +151,7 @@ def seed(app, sizes: list[int], plain: bool = False) -> None:
     with app.app_context():
         books = get_book_repository()
         for size in sizes:
-            user = create_account(f"reader{size}", PASSWORD, is_admin=False)
+            user = create_account(Actor.command_line(), f"reader{size}", PASSWORD, is_admin=False)
             statuses = [Status.NOT_STARTED, Status.READING, Status.FINISHED]
             library = []
             for i in range(size):
@@ -339,7 +340,7 @@ def main() -> int:
         app = stack.prepared_app()
         seed(app, sizes, plain=args.plain_records)
         with app.app_context():
-            create_account(IMPORTER, PASSWORD, is_admin=False)
+            create_account(Actor.command_line(), IMPORTER, PASSWORD, is_admin=False)
         print(f"seeded {sum(sizes)} books in {time.monotonic() - started:.0f} s", file=sys.stderr)
         tokens = make_api_tokens(app, sizes)
         check_rows = sign_in_check_costs(app, f"reader{max(sizes)}", tokens[max(sizes)], rounds=samples * 20)

@@ -15,8 +15,10 @@ from flask.cli import with_appcontext
 from bookapp import backup, static_files
 from bookapp.books import get_book_repository
 from bookapp.books.library_files.library_json import LibraryFileRefused, import_library
+from bookapp.users import audit, audit_repository
 from bookapp.users import repository as users
 from bookapp.users.accounts import AccountError, create_account
+from bookapp.users.audit import Actor
 
 
 @click.command("create-admin")
@@ -26,7 +28,7 @@ def create_admin_command(username: str) -> None:
     """Create an admin account. The password comes from ADMIN_PASSWORD, or is prompted for."""
     password = os.environ.get("ADMIN_PASSWORD") or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_account(username, password, is_admin=True)
+        user = create_account(Actor.command_line(), username, password, is_admin=True)
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created admin “{user.username}”.")
@@ -40,7 +42,7 @@ def create_first_admin_command(username: str) -> None:
     if users.any_user_exists():
         return
     password = secrets.token_urlsafe(15)  # 20 characters, about 120 bits
-    create_account(username, password, is_admin=True)
+    create_account(Actor.command_line(), username, password, is_admin=True)
     click.echo("")
     click.echo("  First admin created. Sign in and keep this password; it is not shown again:")
     click.echo(f"    username: {username}")
@@ -144,6 +146,25 @@ def import_library_command(username: str, file: str) -> None:
     click.echo(f"{user.username}: imported {result.added} books; {result.already_there} were there already.")
 
 
+@click.command("export-audit")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="A file (default: stdout).")
+@with_appcontext
+def export_audit_command(output) -> None:
+    """Write the whole audit log as JSON lines, oldest first: one entry per line."""
+    for entry in audit_repository.oldest_first():
+        output.write(json.dumps(audit.as_json_line(entry), ensure_ascii=False) + "\n")
+
+
+@click.command("prune-audit")
+@click.option("--days", type=click.IntRange(min=1), help="Keep this many days (default: AUDIT_RETENTION_DAYS).")
+@with_appcontext
+def prune_audit_command(days: int | None) -> None:
+    """Delete audit entries older than the retention (AUDIT_RETENTION_DAYS, 365 unless set)."""
+    days = days or current_app.config["AUDIT_RETENTION_DAYS"]
+    deleted = audit.prune(older_than_days=days)
+    click.echo(f"Deleted {deleted} audit entr{'y' if deleted == 1 else 'ies'} older than {days} days.")
+
+
 @click.command("build-static")
 @with_appcontext
 def build_static_command() -> None:
@@ -173,5 +194,7 @@ def init_app(app: Flask) -> None:
         import_data_command,
         import_library_command,
         build_static_command,
+        export_audit_command,
+        prune_audit_command,
     ):
         app.cli.add_command(command)

@@ -65,6 +65,8 @@ class Config:
     # ".example.com" for every subdomain. Empty: any host (production says so at start-up).
     ALLOWED_HOSTS = [name.strip().lower() for name in os.environ.get("ALLOWED_HOSTS", "").split(",") if name.strip()]
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Days the audit log keeps an entry: `flask prune-audit` (run it daily) removes older ones.
+    AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
     # Sign-in attempts per client address (Flask-Limiter syntax). Generous enough for a classroom
     # behind one address; the per-account lock (users/accounts.py) stops guessing at one account.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per minute;300 per hour")

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bookapp.users.accounts import create_account  # noqa: E402  (after the path is set)
+from bookapp.users.audit import Actor  # noqa: E402
 from loadtest.stack import Stack  # noqa: E402
 from local_services import BIN  # noqa: E402
 
@@ -48,7 +49,7 @@ def main() -> int:
         app = stack.prepared_app()
         with app.app_context():
             for username in usernames:
-                create_account(username, password, is_admin=False)
+                create_account(Actor.command_line(), username, password, is_admin=False)
         stack.start_app(work / "gunicorn.log")
         started = time.monotonic()
         locust = subprocess.run(

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
@@ -27,9 +28,10 @@ from bookapp.config import Config, TestingConfig
 from bookapp.extensions import db
 from bookapp.imports import jobs as import_jobs
 from bookapp.imports.models import ImportJob, ImportRow
-from bookapp.users import User
+from bookapp.users import User, invitations
 from bookapp.users.accounts import create_account
-from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake
+from bookapp.users.audit import Actor
+from bookapp.users.models import ApiToken, AuditEntry, Invitation, ReadingGoal, SignInBrake, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,6 +119,8 @@ def app(database_url):
         db.session.execute(delete(ImportJob))
         db.session.execute(delete(User))
         db.session.execute(delete(SignInBrake))  # no test inherits another's failed sign-ins
+        db.session.execute(delete(AuditEntry))
+        db.session.execute(delete(Invitation))
         db.session.commit()
         get_book_repository().create_table()
     yield app
@@ -145,11 +149,24 @@ def make_import_job(app, user_id: int) -> int:
         return import_jobs.upload(user_id, "library.csv", IMPORT_FILE).id
 
 
+def make_invitation(app, *, as_admin: bool = False, note: str = "", expires_in=None) -> tuple[int, str]:
+    """An open invitation made from the command line: its id and the secret of its link."""
+    with app.app_context():
+        invitation, secret = invitations.create_invitation(
+            Actor.command_line(),
+            expires_in=expires_in or dt.timedelta(days=7),
+            as_admin=as_admin,
+            note=note,
+            now=utcnow(),
+        )
+        return invitation.id, secret
+
+
 @pytest.fixture
 def make_user(app):
     def make(username: str, password: str = PASSWORD, is_admin: bool = False) -> User:
         with app.app_context():
-            user = create_account(username, password, is_admin=is_admin)
+            user = create_account(Actor.command_line(), username, password, is_admin=is_admin)
             db.session.refresh(user)  # load every column before the session lets go of it
             db.session.expunge(user)
             return user

@@ -109,12 +109,15 @@ def test_an_admin_cannot_delete_themselves(admin, app):
 def test_the_last_admin_cannot_be_deleted(app, make_user):
     from bookapp.books import get_book_repository
     from bookapp.users.accounts import AccountError, delete_account
+    from bookapp.users.audit import Actor
 
     only_admin = make_user("boss", is_admin=True)
     reader = make_user("alice")
     with app.app_context():
         try:
-            delete_account(users.get_user(reader.id), users.get_user(only_admin.id), get_book_repository())
+            delete_account(
+                Actor.of(users.get_user(reader.id), "127.0.0.1"), users.get_user(only_admin.id), get_book_repository()
+            )
         except AccountError as error:
             assert str(error) == "The last admin cannot be deleted."
         else:

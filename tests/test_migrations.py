@@ -46,6 +46,13 @@ def test_upgrade_builds_the_schema_and_downgrade_removes_it(empty_database_url):
         assert {"user_id", "name", "scope", "token_hash", "expires_at", "last_used_at", "revoked_at"} <= token_columns
         goal_columns = {column["name"] for column in inspect(db.engine).get_columns("reading_goals")}
         assert goal_columns == {"user_id", "year", "books", "pages"}
+        audit_columns = {column["name"] for column in inspect(db.engine).get_columns("audit_entries")}
+        assert {"at", "actor_name", "target_name", "action", "detail", "client"} <= audit_columns
+        invitation_columns = {column["name"] for column in inspect(db.engine).get_columns("invitations")}
+        assert {"secret_hash", "expires_at", "used_at", "used_by_name", "revoked_at"} <= invitation_columns
+        downgrade(revision="a7c3e91f2b64")
+        assert not {"audit_entries", "invitations"} & set(inspect(db.engine).get_table_names())
+        assert "api_tokens" in inspect(db.engine).get_table_names()
         downgrade(revision="base")
         assert not {"users", "reading_goals", "api_tokens"} & set(inspect(db.engine).get_table_names())
         db.engine.dispose()

@@ -14,7 +14,8 @@ import enum
 import hashlib
 import secrets
 
-from bookapp.users import repository
+from bookapp.users import audit, repository
+from bookapp.users.audit import Action, Actor
 from bookapp.users.models import ApiToken, User
 
 TOKEN_PREFIX = "bt_"  # noqa: S105  (a prefix for secret scanners, not a secret)
@@ -113,6 +114,8 @@ def revoke_token(user: User, token_id: int, now: dt.datetime) -> bool:
     return repository.revoke_tokens(user.id, now, token_id=token_id) > 0
 
 
-def revoke_all_tokens(user: User, now: dt.datetime) -> int:
+def revoke_all_tokens(actor: Actor, user: User, now: dt.datetime) -> int:
     """Revoke every token of an account (an admin's action); returns how many."""
-    return repository.revoke_tokens(user.id, now)
+    revoked = repository.revoke_tokens(user.id, now)
+    audit.record(actor, Action.REVOKE_TOKENS, user, detail=f"{revoked} token{'s' if revoked != 1 else ''}")
+    return revoked

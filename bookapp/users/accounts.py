@@ -1,4 +1,8 @@
-"""Account rules: who may exist, and what deleting someone takes with them."""
+"""Account rules: who may exist, and what deleting someone takes with them.
+
+Each change to one account takes the `Actor` who makes it and records itself in the audit log
+(users/audit.py), so an action on many accounts, calling these once per account, leaves one entry
+per account without doing anything more."""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ import math
 import re
 
 from bookapp.books import BookRepository
-from bookapp.users import brakes, repository
+from bookapp.users import audit, brakes, repository
+from bookapp.users.audit import Action, Actor
 from bookapp.users.brakes import SignInAttempt
 from bookapp.users.models import User, utcnow
 from bookapp.users.passwords import burn_verification_time, hash_password, needs_rehash, password_problem
@@ -36,19 +41,31 @@ def username_problem(username: str) -> str | None:
     return None
 
 
-def create_account(raw_username: str, password: str, is_admin: bool) -> User:
+def checked_new_account(raw_username: str, password: str) -> str:
+    """The username a new account would have, once the username and password meet the rules and the
+    name is free (AccountError otherwise: the database's unique index still has the last word)."""
     username = normalize_username(raw_username)
     if problem := username_problem(username):
         raise AccountError(problem, field="username")
     if problem := password_problem(password, username):
         raise AccountError(problem, field="password")
-    taken = AccountError(f"The username “{username}” is taken.", field="username")
     if repository.find_by_username(username) is not None:
-        raise taken
+        raise username_taken(username)
+    return username
+
+
+def username_taken(username: str) -> AccountError:
+    return AccountError(f"The username “{username}” is taken.", field="username")
+
+
+def create_account(actor: Actor, raw_username: str, password: str, is_admin: bool) -> User:
+    username = checked_new_account(raw_username, password)
     try:
-        return repository.add_user(username, password, is_admin)
+        user = repository.add_user(username, password, is_admin)
     except UsernameTaken:
-        raise taken from None
+        raise username_taken(username) from None
+    audit.record(actor, Action.CREATE, user, detail="as admin" if is_admin else "as reader")
+    return user
 
 
 WRONG_CREDENTIALS = "That username and password do not match an account. Check both and try again."
@@ -94,46 +111,51 @@ def sign_out(user: User) -> None:
     repository.save(user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
+def change_password(actor: Actor, user: User, current_password: str, new_password: str) -> None:
     if not user.check_password(current_password):
         raise AccountError("The current password is not right.", field="current_password")
-    set_password(user, new_password)
+    set_password(actor, user, new_password)
 
 
-def set_password(user: User, new_password: str) -> None:
-    """A new password (own or reset by an admin); every existing session of the user ends."""
+def set_password(actor: Actor, user: User, new_password: str) -> None:
+    """A new password (own, or reset by an admin); every existing session of the user ends."""
     if problem := password_problem(new_password, user.username):
         raise AccountError(problem, field="new_password")
     user.set_password(new_password)
-    repository.save(user)
+    # Recorded in the same commit as the new password.
+    audit.record(actor, Action.CHANGE_PASSWORD if actor.is_user(user) else Action.RESET_PASSWORD, user)
 
 
-def set_disabled(actor: User, user: User, disabled: bool) -> None:
+def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
     """Disable (sessions end, sign-in refused, books kept) or re-enable an account."""
-    if disabled and actor.id == user.id:
+    if disabled and actor.is_user(user):
         raise AccountError("You cannot disable your own account.")
     if disabled and user.is_admin and not user.is_disabled and repository.count_admins(active_only=True) <= 1:
         raise AccountError("The last active admin cannot be disabled.")
     user.is_disabled = disabled
     if disabled:
         user.rotate_session_token()
-    repository.save(user)
+    audit.record(actor, Action.DISABLE if disabled else Action.ENABLE, user)  # one commit with the change
 
 
-def delete_account(actor: User, user: User, books: BookRepository) -> int:
+def delete_account(actor: Actor, user: User, books: BookRepository) -> int:
     """Delete `user` and all of their books; returns how many books went.
 
     In three steps, each safe to repeat: the account is disabled (its sessions end and it cannot
     sign in), then its books go, then the account row. If this is interrupted anywhere, the account
     is still there, disabled, and deleting it again finishes the job; no book is left without an
     owner (and `flask purge-orphans` finds any that ever are)."""
-    if actor.id == user.id:
+    if actor.is_user(user):
         raise AccountError("You cannot delete your own account.")
     if user.is_admin and repository.count_admins() <= 1:
         raise AccountError("The last admin cannot be deleted.")
     begin_deletion(user)
     deleted_books = books.delete_all_for_user(user.books_key)
+    # Made while the account is there to name (its id and username are copied into the entry).
+    books_gone = f"{deleted_books} book{'s' if deleted_books != 1 else ''}"
+    deletion = audit.entry(actor, Action.DELETE, user, detail=books_gone)
     repository.remove_user(user)
+    audit.store(deletion)
     return deleted_books
 
 

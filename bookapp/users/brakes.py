@@ -21,7 +21,8 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
-from bookapp.users import repository
+from bookapp.users import audit, repository
+from bookapp.users.audit import Action, Actor
 from bookapp.users.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,14 @@ def count_failure(attempt: SignInAttempt) -> None:
                 attempt.username[:64],
                 attempt.client,
                 brake.lock_for.total_seconds() // 60,
+            )
+            # Nobody signed in caused it: the actor is the client alone. The username is kept as
+            # typed, whether or not it has an account (the log is for admins, who may know).
+            audit.record(
+                Actor(None, None, attempt.client),
+                Action.SIGN_IN_LOCKOUT,
+                target_name=attempt.username[:64],
+                detail=f"{brake.kind} brake, {int(brake.lock_for.total_seconds() // 60)} minutes",
             )
     repository.drop_spent_brakes(now, max(brake.counting_for for brake in BRAKES))
 

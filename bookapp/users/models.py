@@ -151,3 +151,52 @@ class ReadingGoal(db.Model):
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     books: Mapped[int] = mapped_column(Integer)
     pages: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AuditEntry(db.Model):
+    """One thing an admin did, a sign-in lockout, or a password change (users/audit.py). Names are
+    kept as text beside the ids: accounts get deleted, and the log must still say who was who. Never
+    holds a password, a password hash or a token."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True, default=utcnow)
+    # Who did it: NULL for the command line and for sign-in lockouts, which nobody signed in caused.
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_name: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    # audit.Action's value, e.g. "disable"
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    detail: Mapped[str] = mapped_column(String(200), default="")
+    # The client the request came from (client_address.py), or "command line".
+    client: Mapped[str] = mapped_column(String(100), default="")
+
+
+class Invitation(db.Model):
+    """A single-use link that lets whoever has it create one account (users/invitations.py). Only a
+    SHA-256 of its secret is stored, as for access tokens: 256 random bits cannot be guessed."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    as_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(100), default="")
+    # The admin who made it, by id and by name: the name stays when that account is deleted.
+    created_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_by_name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    used_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    used_by_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    def is_open(self, now: dt.datetime) -> bool:
+        """Neither used, revoked nor expired: it can still make an account."""
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} by {self.created_by_name!r}>"

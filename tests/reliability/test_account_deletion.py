@@ -5,6 +5,7 @@ import datetime as dt
 from bookapp.books import Status, get_book_repository
 from bookapp.users import repository as users
 from bookapp.users.accounts import begin_deletion, delete_account
+from bookapp.users.audit import Actor
 from tests.conftest import PASSWORD, Browser
 
 TODAY = dt.date(2026, 11, 27)
@@ -35,7 +36,9 @@ def test_an_interrupted_deletion_locks_the_account_and_finishes_when_run_again(a
 
     # Running the deletion again finishes the job.
     with app.app_context():
-        remaining = delete_account(users.get_user(admin.id), users.get_user(alice.id), get_book_repository())
+        remaining = delete_account(
+            Actor.of(users.get_user(admin.id), "127.0.0.1"), users.get_user(alice.id), get_book_repository()
+        )
         assert users.get_user(alice.id) is None
     assert remaining == 50
     assert alice.books_key not in books.user_ids_with_books()

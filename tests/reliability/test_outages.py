@@ -133,12 +133,13 @@ def test_killed_mysql_connections_do_not_cause_errors(mariadb, dynalite):
 
     from bookapp.extensions import db
     from bookapp.users.accounts import create_account
+    from bookapp.users.audit import Actor
 
     server, url = mariadb
     app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
-        create_account("alice", "correct horse battery staple", is_admin=False)
+        create_account(Actor.command_line(), "alice", "correct horse battery staple", is_admin=False)
         app.extensions["book_repository"].create_table()
     reader = Browser(app)
     reader.login("alice", "correct horse battery staple")

@@ -32,8 +32,9 @@ from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.extensions import limiter
 from bookapp.users import repository as users
 from bookapp.users.accounts import set_password
+from bookapp.users.audit import Actor
 from tests.api_helpers import make_token
-from tests.conftest import PASSWORD, Browser, make_import_job
+from tests.conftest import PASSWORD, Browser, make_import_job, make_invitation
 from tests.security.test_route_discovery import RULES, VALID_FORMS, build
 
 TODAY = dt.date(2026, 1, 1)
@@ -219,6 +220,7 @@ def real_values(app, admin, books, make_user) -> dict:
         "year": 2024,
         "job_id": make_import_job(app, boss.id),
         "line": 3,
+        **dict(zip(("invitation_id", "secret"), make_invitation(app), strict=True)),
     }
 
 
@@ -242,7 +244,7 @@ def keep_signed_in(app, admin: Browser) -> None:
     if admin.client.get("/account/password").status_code == 200:
         return
     with app.app_context():
-        set_password(users.find_by_username("boss"), PASSWORD)
+        set_password(Actor.command_line(), users.find_by_username("boss"), PASSWORD)
         limiter.reset()  # these sign-ins are the test's, not an attack's
     admin.login("boss")
 

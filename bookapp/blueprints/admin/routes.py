@@ -7,6 +7,7 @@ import logging
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from bookapp.blueprints.acting import current_actor
 from bookapp.blueprints.admin import bp
 from bookapp.blueprints.admin.forms import CreateUserForm, ResetPasswordForm
 from bookapp.blueprints.books.forms import ConfirmForm
@@ -71,7 +72,7 @@ def create_user():
     form = CreateUserForm()
     if form.validate_on_submit():
         try:
-            user = create_account(form.username.data, form.password.data, is_admin=form.is_admin.data)
+            user = create_account(current_actor(), form.username.data, form.password.data, is_admin=form.is_admin.data)
         except AccountError as error:
             field = form.password if error.field == "password" else form.username
             field.errors.append(str(error))
@@ -91,7 +92,7 @@ def delete_user(user_id: int):
     if request.method == "POST" and form.validate_on_submit():
         username = user.username
         try:
-            deleted_books = delete_account(current_user, user, get_book_repository())
+            deleted_books = delete_account(current_actor(), user, get_book_repository())
         except AccountError as error:
             flash(str(error), "danger")
             return redirect(url_for("admin.list_users"), code=303)
@@ -118,7 +119,7 @@ def _set_disabled(user_id: int, disabled: bool):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        set_disabled(current_user, user, disabled)
+        set_disabled(current_actor(), user, disabled)
     except AccountError as error:
         flash(str(error), "danger")
     else:
@@ -135,7 +136,7 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            set_password(user, form.new_password.data)
+            set_password(current_actor(), user, form.new_password.data)
         except AccountError as error:
             form.new_password.errors.append(str(error))
         else:
@@ -152,7 +153,7 @@ def revoke_tokens(user_id: int):
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        revoked = revoke_all_tokens(user, utcnow())
+        revoked = revoke_all_tokens(current_actor(), user, utcnow())
         log.info("access tokens revoked user_id=%s by admin_id=%s tokens=%s", user.id, current_user.id, revoked)
         flash(f"Revoked {revoked} access token{'s' if revoked != 1 else ''} of “{user.username}”.", "success")
         return redirect(url_for("admin.list_users"), code=303)

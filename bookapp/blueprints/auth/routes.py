@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from bookapp import errors
+from bookapp.blueprints.acting import current_actor
 from bookapp.blueprints.auth import bp
 from bookapp.blueprints.auth.devices import device_for, remember_device
 from bookapp.blueprints.auth.forms import ChangePasswordForm, LoginForm
@@ -16,6 +17,7 @@ from bookapp.blueprints.auth.plain_http import secure_cookie_over_plain_http
 from bookapp.client_address import request_client
 from bookapp.extensions import limiter, login_manager
 from bookapp.redirects import board_or
+from bookapp.request_log import loggable_path
 from bookapp.users import repository as users
 from bookapp.users.accounts import (
     AccountError,
@@ -61,7 +63,7 @@ def auth_form_refused(error: CSRFError):
     log.warning(
         "CSRF check failed over plain HTTP (the browser keeps no Secure cookie) %s %s ip=%s",
         request.method,
-        request.path,
+        loggable_path(),
         request.remote_addr,
     )
     return _login_page(LoginForm(), status=400)
@@ -114,7 +116,7 @@ def password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            change_password(user, form.current_password.data, form.new_password.data)
+            change_password(current_actor(), user, form.current_password.data, form.new_password.data)
         except AccountError as error:
             getattr(form, error.field or "new_password").errors.append(str(error))
         else:
