@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from bookapp.books import BooksUnavailable
+from bookapp.request_log import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def form_refused() -> tuple[str, int]:
 def _log_refusal(what: str) -> None:
     """One line per refused request, with who and from where (never the form or cookies)."""
     user_id = current_user.id if current_user and current_user.is_authenticated else "-"
-    log.warning("%s user=%s %s %s ip=%s", what, user_id, request.method, request.path, request.remote_addr)
+    log.warning("%s user=%s %s %s ip=%s", what, user_id, request.method, loggable_path(), request.remote_addr)
 
 
 def init_app(app: Flask) -> None:
@@ -79,5 +80,5 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        log.exception("Unhandled error on %s %s", request.method, loggable_path())
         return render_error(InternalServerError.code, error=error)

@@ -18,6 +18,7 @@ from flask import Flask, current_app, request
 from werkzeug.sansio.utils import host_is_trusted
 
 from bookapp.errors import render_error
+from bookapp.request_log import loggable_path
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,9 @@ def refuse_other_hosts():
     if request.endpoint in ANY_HOST_ENDPOINTS or is_allowed_host(request.host, current_app.config["ALLOWED_HOSTS"]):
         return None
     # request.host holds only host-name characters (Werkzeug empties any other value): safe to log.
-    log.warning("host not allowed host=%r %s %s ip=%s", request.host, request.method, request.path, request.remote_addr)
+    log.warning(
+        "host not allowed host=%r %s %s ip=%s", request.host, request.method, loggable_path(), request.remote_addr
+    )
     return render_error(400, NOT_THIS_SITE)
 
 

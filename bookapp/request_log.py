@@ -1,6 +1,7 @@
 """Logging to stdout, and one line per request: method, path, status, duration, user id, client IP.
 
-Never the query string, form data, cookies or headers: those can carry passwords and tokens."""
+Never the query string, form data, cookies or headers: those can carry passwords and tokens; and
+never a secret a path carries (an invitation link's), which `loggable_path` masks."""
 
 from __future__ import annotations
 
@@ -38,6 +39,17 @@ def configure_logging(app: Flask) -> None:
     package_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
 
 
+# The path argument that holds a secret (an invitation link's): whoever reads the logs could use it.
+SECRET_PATH_ARGUMENT = "secret"  # noqa: S105  (the name of an argument, not a secret)
+
+
+def loggable_path() -> str:
+    """The request's path, fit for a log line: a route's secret argument appears as its name."""
+    if request.url_rule is not None and SECRET_PATH_ARGUMENT in (request.view_args or {}):
+        return request.url_rule.rule
+    return request.path
+
+
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
 
@@ -54,7 +66,7 @@ def _log_request(response: Response) -> Response:
     log.info(
         "%s %s %s %.1fms user=%s ip=%s",
         request.method,
-        request.path,
+        loggable_path(),
         response.status_code,
         duration_ms,
         user_id,

@@ -69,9 +69,9 @@ def test_sign_in_returns_to_the_page_asked_for_but_never_offsite(browser, make_u
         browser.post("/logout")
 
 
-# The only pages an anonymous visitor may see: sign-in, static files, the load balancer's health check
-# and the API's description.
-PUBLIC_ENDPOINTS = {"static", "auth.login", "healthz", "api.openapi", "api.reference"}
+# The only pages an anonymous visitor may see: sign-in, static files, the load balancer's health check,
+# the API's description, and an invitation link's page (the link's secret is what admits them).
+PUBLIC_ENDPOINTS = {"static", "auth.login", "healthz", "api.openapi", "api.reference", "auth.accept_invitation_page"}
 
 
 def protected_urls(app):
@@ -87,6 +87,7 @@ def protected_urls(app):
             "year": 2024,
             "job_id": 1,
             "line": 2,
+            "invitation_id": 1,
         }
         values = {arg: placeholders.get(arg, "reading") for arg in rule.arguments}
         urls.append(rule.build(values, append_unknown=False)[1])
@@ -109,7 +110,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_page(app):
 def test_anonymous_posts_are_sent_to_login_too(app):
     browser = Browser(app)
     for rule in app.url_map.iter_rules():
-        if "POST" in rule.methods and rule.endpoint not in ("auth.login",):
+        if "POST" in rule.methods and rule.endpoint not in ("auth.login", "auth.accept_invitation_page"):
             values = {arg: "01JABCDEFGHJKMNPQRSTVWXYZ0" if arg == "book_id" else 1 for arg in rule.arguments}
             url = rule.build(values, append_unknown=False)[1]
             response = browser.post(url)

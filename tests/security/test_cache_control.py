@@ -14,7 +14,7 @@ from bookapp.books import Status
 from bookapp.config import TestingConfig
 from bookapp.static_files import HASHED_CACHE_CONTROL, ORIGINAL_MAX_AGE
 from bookapp.users import repository as users
-from tests.conftest import Browser, make_import_job
+from tests.conftest import Browser, make_import_job, make_invitation
 
 NO_SUCH_BOOK = "01JABCDEFGHJKMNPQRSTVWXYZ0"
 
@@ -58,6 +58,7 @@ def visitors(app, reader, admin, books):
             "year": 2024,
             "job_id": make_import_job(app, user_id),
             "line": 3,
+            **dict(zip(("invitation_id", "secret"), make_invitation(app), strict=True)),
         }
     values["boss"]["user_id"] = values["alice"]["user_id"]
     return {

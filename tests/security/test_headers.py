@@ -17,7 +17,7 @@ from bookapp.books.items import encode_cursor
 from bookapp.config import ProductionConfig
 from bookapp.users import repository as users
 from tests.api_helpers import make_token
-from tests.conftest import Browser, make_import_job
+from tests.conftest import Browser, make_import_job, make_invitation
 
 ONE_YEAR = 31536000
 
@@ -50,6 +50,11 @@ PAGES = {
     "admin reset password": ("admin", "/admin/users/{alice_id}/password", False),
     "admin confirm delete user": ("admin", "/admin/users/{alice_id}/delete", False),
     "admin confirm revoke tokens": ("admin", "/admin/users/{alice_id}/tokens/revoke", False),
+    "admin invitations": ("admin", "/admin/invitations", False),
+    "admin confirm revoke invitation": ("admin", "/admin/invitations/{invitation_id}/revoke", False),
+    "admin audit log": ("admin", "/admin/audit?account=alice&action=create", False),
+    "invitation page": ("anonymous", "/invite/{invitation_secret}", False),
+    "invitation page, link not valid": ("anonymous", "/invite/not-a-link", False),
     "access tokens": ("reader", "/account/tokens", False),
     "confirm revoke token": ("reader", "/account/tokens/{token_id}/revoke", False),
     "API reference": ("anonymous", "/api/docs", False),
@@ -89,6 +94,7 @@ def site(app, reader, admin, books):
         "app_css": app.extensions["static_files"]["app.css"],
         "job_id": make_import_job(app, alice_id),
     }
+    values["invitation_id"], values["invitation_secret"] = make_invitation(app)
     return browsers, values
 
 

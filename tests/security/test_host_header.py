@@ -36,6 +36,8 @@ URL_VALUES = {
     "index": 0,
     "job_id": 1,
     "line": 2,
+    "invitation_id": 1,
+    "secret": "not-a-link",
 }
 
 

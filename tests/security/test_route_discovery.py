@@ -28,7 +28,7 @@ from bookapp.extensions import db
 from bookapp.users import User
 from bookapp.users import repository as users
 from tests.api_helpers import make_token
-from tests.conftest import PASSWORD, Browser, make_import_job
+from tests.conftest import PASSWORD, Browser, make_import_job, make_invitation
 
 TODAY = dt.date(2026, 1, 1)
 NEW_PASSWORD = "a brand new passphrase"
@@ -131,6 +131,9 @@ VALID_FORMS = {
     "admin.enable_user": {"confirm": "yes"},
     "admin.reset_password": {"new_password": NEW_PASSWORD},
     "admin.revoke_tokens": {"confirm": "yes"},
+    "admin.invitations": {"expiry": "7d", "note": "for Ada", "as_admin": "y"},
+    "admin.revoke_invitation": {"confirm": "yes"},
+    "auth.accept_invitation_page": {"username": "newbie", "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},
     "auth.access_tokens": {"name": "script", "expiry": "30", "scope": "read"},
     "auth.revoke_access_token": {"confirm": "yes"},
 }
@@ -267,7 +270,8 @@ ADMIN_FORM = {
 def test_every_admin_route_refuses_readers(app, reader, books, carol, method, rule, htmx):
     users_before, books_before = user_rows(app), books_of(books, carol.books_key)
 
-    response = send(reader, method, build(rule, user_id=carol.id), ADMIN_FORM, htmx=htmx)
+    invitation_id, _ = make_invitation(app)
+    response = send(reader, method, build(rule, user_id=carol.id, invitation_id=invitation_id), ADMIN_FORM, htmx=htmx)
 
     assert response.status_code == 403, text(response)[:500]
     assert "You do not have permission" in text(response)
@@ -279,7 +283,8 @@ def test_every_admin_route_refuses_readers(app, reader, books, carol, method, ru
 def test_every_admin_route_sends_anonymous_visitors_to_sign_in(app, browser, books, carol, method, rule):
     users_before, books_before = user_rows(app), books_of(books, carol.books_key)
 
-    response = send(browser, method, build(rule, user_id=carol.id), ADMIN_FORM)
+    invitation_id, _ = make_invitation(app)
+    response = send(browser, method, build(rule, user_id=carol.id, invitation_id=invitation_id), ADMIN_FORM)
 
     assert response.status_code == 302
     assert response.headers["Location"].split("?")[0] in ("/login", "http://localhost/login")
@@ -307,6 +312,7 @@ def test_no_get_route_changes_anything(app, admin, books, carol):
         "job_id": make_import_job(app, int(boss_key)),
         "line": 3,
     }
+    values["invitation_id"], values["secret"] = make_invitation(app)
     get_rules = [rule for rule in RULES if "GET" in rule.methods and rule not in API_RULES]
     assert len(get_rules) >= 14
     before = user_rows(app), books_of(books, boss_key), books_of(books, carol.books_key)
@@ -345,11 +351,12 @@ def csrf_target(app, admin, books, carol):
         "boss_key": boss_key,
         "job_id": make_import_job(app, int(boss_key)),
         "line": 3,
+        **dict(zip(("invitation_id", "secret"), make_invitation(app), strict=True)),
     }
 
 
 def post_rule_url(rule, target) -> str:
-    names = ("book_id", "user_id", "status", "index", "year", "job_id", "line")
+    names = ("book_id", "user_id", "status", "index", "year", "job_id", "line", "invitation_id", "secret")
     return build(rule, **{name: target[name] for name in names}, token_id=1)
 
 

@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from bookapp.users.access_tokens import DEFAULT_EXPIRY, EXPIRY_CHOICES, TOKEN_NAME_MAX_LENGTH, Scope
+from bookapp.users.accounts import USERNAME_RULE
 from bookapp.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
@@ -80,3 +81,18 @@ class CreateAccessTokenForm(FlaskForm):
     )
     # Made when the form is shown: the same form sent again (a reload) makes no second token.
     form_id = HiddenField(default=lambda: str(ULID()))
+
+
+class AcceptInvitationForm(FlaskForm):
+    username = StringField(
+        "Username",
+        validators=[DataRequired("Choose a username."), Length(max=64)],
+        description=USERNAME_RULE,
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = new_password_field("Password")
+    confirm_password = PasswordField(
+        "Password again",
+        validators=[DataRequired("Enter the password again."), EqualTo("password", "The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
