@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import struct
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,17 @@ from tests.conftest import ROOT
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users", "book-light", "book-dark", "stats"]
+NAMES = [
+    "login",
+    "board-light",
+    "board-dark",
+    "board-mobile",
+    "admin-users",
+    "audit-log",
+    "book-light",
+    "book-dark",
+    "stats",
+]
 
 
 def screenshots_dir() -> Path:
@@ -148,6 +159,21 @@ def test_screenshots(new_page, make_user, books):
     admin.goto("/admin/users")  # the list without the message
     expect(admin.get_by_text("Disabled", exact=True)).to_be_visible()
     shoot(admin, folder, "admin-users", full_page=False)
+
+    # The audit log: the accounts made, linus disabled, an invitation made and accepted.
+    admin.goto("/admin/invitations")
+    admin.get_by_label("Note (optional)").fill("for Edsger, Thursday's book club")
+    admin.get_by_role("button", name="Create invitation link").click()
+    invitee = new_page()
+    invitee.goto(admin.get_by_label("Invitation link").input_value())
+    invitee.get_by_label("Username").fill("edsger")
+    invitee.get_by_label("Password", exact=True).fill("structured programming 1968")
+    invitee.get_by_label("Password again").fill("structured programming 1968")
+    invitee.get_by_role("button", name="Create my account").click()
+    expect(invitee).to_have_title(re.compile(r"^Your board"))
+    admin.goto("/admin/audit")
+    expect(admin.locator("#audit-entries tbody tr").first).to_contain_text("Invitation accepted")
+    shoot(admin, folder, "audit-log", full_page=False)
 
     # The book page: a whole record, each part with its "Edit" closed.
     hobbit = record_the_hobbit(books, grace.books_key)
