@@ -19,7 +19,6 @@ from bookapp.users import audit, invitation_repository
 from bookapp.users.accounts import checked_new_account, username_taken
 from bookapp.users.audit import Action, Actor
 from bookapp.users.models import Invitation, User
-from bookapp.users.passwords import hash_password
 from bookapp.users.repository import UsernameTaken
 
 # How long a link stays open, as the admin chooses it; a week unless they choose otherwise.
@@ -121,8 +120,8 @@ def accept_invitation(secret: str, raw_username: str, password: str, *, client: 
     if state is not LinkState.OPEN:
         raise InvitationClosed(state)
     username = checked_new_account(raw_username, password)
-    user = User(username=username, is_admin=invitation.as_admin, password_hash=hash_password(password))
-    user.rotate_session_token()
+    user = User(username=username, is_admin=invitation.as_admin)
+    user.set_password(password)  # hashed before the claim: the claim's transaction stays short
     accepted = audit.entry(
         Actor(None, username, client),
         Action.ACCEPT_INVITATION,

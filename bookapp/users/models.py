@@ -194,9 +194,5 @@ class Invitation(db.Model):
     used_by_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
-    def is_open(self, now: dt.datetime) -> bool:
-        """Neither used, revoked nor expired: it can still make an account."""
-        return self.used_at is None and self.revoked_at is None and now < self.expires_at
-
     def __repr__(self) -> str:
         return f"<Invitation {self.id} by {self.created_by_name!r}>"
