@@ -77,6 +77,19 @@ def test_an_admin_makes_a_link_that_is_shown_once_and_stored_as_a_hash_only(app,
     assert "for Ada" in pending and "boss" in pending
 
 
+def test_the_form_sent_again_makes_no_second_link(app, admin):
+    form = {"expiry": "7d", "note": "for Ada", "form_id": "01JC0000000000000000000000"}
+    first = admin.post("/admin/invitations", form)
+
+    again = admin.post("/admin/invitations", form)
+
+    assert first.status_code == 201 and again.status_code == 200
+    assert 'id="new-invitation-link"' not in text(again)
+    assert "This form made an invitation already (“for Ada”)" in text(again)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+
+
 @pytest.mark.parametrize(("choice", "length"), [("1h", dt.timedelta(hours=1)), ("30d", dt.timedelta(days=30))])
 def test_the_admin_chooses_how_long_the_link_stays_open(app, admin, choice, length):
     invite(admin, expiry=choice)

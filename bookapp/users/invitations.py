@@ -56,14 +56,32 @@ class InvitationClosed(Exception):
         self.state = state
 
 
+class InvitationAlreadyMade(Exception):
+    """The form that makes an invitation was sent again: its link exists, and was shown once."""
+
+    def __init__(self, invitation: Invitation):
+        super().__init__(f"invitation {invitation.id} was made by this form already")
+        self.invitation = invitation
+
+
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def create_invitation(
-    actor: Actor, *, expires_in: dt.timedelta, as_admin: bool, note: str, now: dt.datetime
+    actor: Actor,
+    *,
+    expires_in: dt.timedelta,
+    as_admin: bool,
+    note: str,
+    now: dt.datetime,
+    form_id: str | None = None,
 ) -> tuple[Invitation, str]:
-    """A new invitation: the stored record and the secret for its link, which is never stored."""
+    """A new invitation: the stored record and the secret for its link, which is never stored.
+    `form_id` (made when the form was shown) makes it idempotent: InvitationAlreadyMade when that
+    form made one already."""
+    if form_id and (made := invitation_repository.made_by_form(form_id)):
+        raise InvitationAlreadyMade(made)
     secret = secrets.token_urlsafe(32)
     invitation = Invitation(
         secret_hash=hash_secret(secret),
@@ -73,8 +91,10 @@ def create_invitation(
         created_by_name=actor.username or audit.COMMAND_LINE,
         created_at=now,
         expires_at=now + expires_in,
+        form_id=form_id,
     )
-    invitation_repository.add(invitation)
+    if not invitation_repository.add(invitation):  # the same form, sent twice at once: the first made it
+        raise InvitationAlreadyMade(invitation_repository.made_by_form(form_id))
     audit.record(
         actor,
         Action.INVITE,

@@ -193,6 +193,9 @@ class Invitation(db.Model):
     used_by_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     used_by_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The id of the form that made it (as for access tokens): the form sent again (a reload) finds
+    # its invitation instead of making a second link.
+    form_id: Mapped[str | None] = mapped_column(String(26), unique=True, nullable=True)
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} by {self.created_by_name!r}>"

@@ -52,7 +52,9 @@ def upgrade():
         sa.Column('used_by_id', sa.Integer(), nullable=True),
         sa.Column('used_by_name', sa.String(length=64), nullable=True),
         sa.Column('revoked_at', sa.DateTime(), nullable=True),
+        sa.Column('form_id', sa.String(length=26), nullable=True),
         sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('form_id'),
         sa.UniqueConstraint('secret_hash'),
     )
     with op.batch_alter_table('invitations', schema=None) as batch_op:

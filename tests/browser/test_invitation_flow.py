@@ -85,6 +85,10 @@ def test_without_javascript_the_link_is_there_to_select_and_revoking_asks_first(
     admin.get_by_role("button", name="Create invitation link").click()
     link = admin.get_by_label("Invitation link").input_value()
     expect(admin.get_by_role("button", name="Copy link")).to_be_hidden()
+    admin.reload()  # the form sent again: no second link, and this one is not shown again
+    expect(admin.locator("#made-already")).to_contain_text("This form made an invitation already")
+    expect(admin.get_by_label("Invitation link")).to_have_count(0)
+    expect(admin.locator("#pending-invitations tbody tr")).to_have_count(1)
 
     admin.get_by_role("link", name=re.compile(r"^Revoke")).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Revoke the invitation?")

@@ -1,9 +1,10 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from bookapp.blueprints.auth.forms import new_password_field
+from bookapp.blueprints.form_ids import new_form_id
 from bookapp.users.accounts import USERNAME_RULE
 from bookapp.users.invitations import DEFAULT_EXPIRY, EXPIRY_CHOICES, NOTE_MAX_LENGTH
 
@@ -40,3 +41,5 @@ class InvitationForm(FlaskForm):
         description="Who it is for, e.g. “for Ada”. Only admins see it.",
         render_kw={"autocomplete": "off"},
     )
+    # Made when the form is shown: the same form sent again (a reload) makes no second link.
+    form_id = HiddenField(default=new_form_id)

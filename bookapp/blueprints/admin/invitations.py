@@ -10,16 +10,22 @@ from bookapp.blueprints.acting import current_actor
 from bookapp.blueprints.admin import bp
 from bookapp.blueprints.admin.forms import InvitationForm
 from bookapp.blueprints.books.forms import ConfirmForm
+from bookapp.blueprints.form_ids import form_id_from
 from bookapp.users import invitations as invitation_rules
 from bookapp.users.models import utcnow
 
 log = logging.getLogger(__name__)
 
 
-def _invitations_page(form: InvitationForm, new_link: str | None = None, status: int = 200):
+def _invitations_page(form: InvitationForm, new_link: str | None = None, status: int = 200, made_already=None):
     now = utcnow()
     page = render_template(
-        "admin/invitations.html", form=form, lists=invitation_rules.invitation_lists(now), new_link=new_link, now=now
+        "admin/invitations.html",
+        form=form,
+        lists=invitation_rules.invitation_lists(now),
+        new_link=new_link,
+        made_already=made_already,
+        now=now,
     )
     return page, status
 
@@ -32,13 +38,17 @@ def invitations():
     form = InvitationForm()
     if not form.validate_on_submit():
         return _invitations_page(form, status=422 if form.is_submitted() else 200)
-    invitation, secret = invitation_rules.create_invitation(
-        current_actor(),
-        expires_in=invitation_rules.EXPIRY_CHOICES[form.expiry.data][1],
-        as_admin=form.as_admin.data,
-        note=form.note.data or "",
-        now=utcnow(),
-    )
+    try:
+        invitation, secret = invitation_rules.create_invitation(
+            current_actor(),
+            expires_in=invitation_rules.EXPIRY_CHOICES[form.expiry.data][1],
+            as_admin=form.as_admin.data,
+            note=form.note.data or "",
+            now=utcnow(),
+            form_id=form_id_from(form.form_id.data),
+        )
+    except invitation_rules.InvitationAlreadyMade as made:
+        return _invitations_page(InvitationForm(formdata=None), made_already=made.invitation)
     log.info("invitation created invitation_id=%s by admin_id=%s", invitation.id, invitation.created_by_id)
     link = url_for("auth.accept_invitation_page", secret=secret, _external=True)
     return _invitations_page(InvitationForm(formdata=None), new_link=link, status=201)

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from bookapp.blueprints.auth import bp
 from bookapp.blueprints.auth.forms import CreateAccessTokenForm
 from bookapp.blueprints.books.forms import ConfirmForm
+from bookapp.blueprints.form_ids import form_id_from
 from bookapp.users import repository as users
 from bookapp.users.access_tokens import EXPIRY_CHOICES, Scope, TokenAlreadyMade, create_token, revoke_token
 from bookapp.users.models import utcnow
@@ -30,12 +31,6 @@ def _tokens_page(form: CreateAccessTokenForm, new_token: str | None = None, stat
     return page, status
 
 
-def _form_id(value: str | None) -> str | None:
-    """The form's id when it is one a form of ours made (a ULID), else none: such a request is
-    still served, only without the protection against a second token."""
-    return value if value and len(value) == 26 and value.isalnum() else None
-
-
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
 def access_tokens():
@@ -53,7 +48,7 @@ def access_tokens():
             scope=Scope(form.scope.data),
             expires_in_days=EXPIRY_CHOICES[form.expiry.data],
             now=utcnow(),
-            form_id=_form_id(form.form_id.data),
+            form_id=form_id_from(form.form_id.data),
         )
     except TokenAlreadyMade as made:
         return _tokens_page(CreateAccessTokenForm(formdata=None), made_already=made.token)

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from ulid import ULID
 from wtforms import HiddenField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from bookapp.blueprints.form_ids import new_form_id
 from bookapp.users.access_tokens import DEFAULT_EXPIRY, EXPIRY_CHOICES, TOKEN_NAME_MAX_LENGTH, Scope
 from bookapp.users.accounts import USERNAME_RULE
 from bookapp.users.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
@@ -80,7 +80,7 @@ class CreateAccessTokenForm(FlaskForm):
         default=Scope.READ.value,
     )
     # Made when the form is shown: the same form sent again (a reload) makes no second token.
-    form_id = HiddenField(default=lambda: str(ULID()))
+    form_id = HiddenField(default=new_form_id)
 
 
 class AcceptInvitationForm(FlaskForm):
