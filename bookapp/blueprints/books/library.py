@@ -15,8 +15,8 @@ library too far behind, or behind a change that may have touched any book, is re
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from flask import current_app
 from flask_login import current_user
@@ -35,35 +35,49 @@ LIBRARY_READERS = 8
 LIBRARY_SECONDS = 300
 
 
-@dataclass(frozen=True)
 class Library:
-    """A reader's books as search, sorted columns and stats read them: every book by id, the entry
-    search folded from each, and the corpus of those entries."""
+    """A reader's books as search, sorted columns and stats read them: every book by id, and, made
+    when search first asks (sorted columns and stats never do), the entry search folds from each book
+    and the corpus of those entries. Shared by the threads of a process: made once, under a lock."""
 
-    books: Mapping[str, Book]
-    entries: Mapping[str, SearchEntry]
-    corpus: SearchCorpus
+    def __init__(self, books: Mapping[str, Book], entries: Mapping[str, SearchEntry] | None = None):
+        self.books = books
+        self._entries = entries
+        self._corpus: SearchCorpus | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def of(cls, books: Iterable[Book]) -> Library:
-        by_id = {book.book_id: book for book in books}
-        entries = {book_id: SearchEntry.of(book) for book_id, book in by_id.items()}
-        return cls(by_id, entries, SearchCorpus(entries.values()))
+        return cls({book.book_id: book for book in books})
+
+    @property
+    def corpus(self) -> SearchCorpus:
+        with self._lock:
+            if self._corpus is None:
+                if self._entries is None:
+                    self._entries = {book_id: SearchEntry.of(book) for book_id, book in self.books.items()}
+                self._corpus = SearchCorpus(self._entries.values())
+            return self._corpus
 
     def updated(self, changed: Iterable[str], found: Mapping[str, Book]) -> Library:
         """This library after the books `changed` became what `found` holds of them (a changed
-        book not found was deleted). Only those are folded again; the corpus is rebuilt from the
-        kept entries (a sort, no folding)."""
-        books, entries = dict(self.books), dict(self.entries)
+        book not found was deleted). Of the search entries, only those books' are folded again; the
+        corpus is made again from the kept entries (a sort, no folding) when search asks."""
+        with self._lock:
+            kept_entries = self._entries
+        books = dict(self.books)
+        entries = dict(kept_entries) if kept_entries is not None else None
         for book_id in changed:
             book = found.get(book_id)
             if book is None:
                 books.pop(book_id, None)
-                entries.pop(book_id, None)
+                if entries is not None:
+                    entries.pop(book_id, None)
             else:
                 books[book_id] = book
-                entries[book_id] = SearchEntry.of(book)
-        return Library(books, entries, SearchCorpus(entries.values()))
+                if entries is not None:
+                    entries[book_id] = SearchEntry.of(book)
+        return Library(books, entries)
 
 
 @bp.record_once
