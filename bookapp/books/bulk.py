@@ -44,7 +44,7 @@ class BulkWrites(BookTable):
         `get_many`), then count them in the reader's column and tag counters, one write each."""
         if not books:
             return
-        with self._changing(user_id):
+        with self._changing(user_id, [book.book_id for book in books]):
             for start in range(0, len(books), BATCH_WRITE_LIMIT):
                 puts = [{"PutRequest": {"Item": to_item(book)}} for book in books[start : start + BATCH_WRITE_LIMIT]]
                 for _ in self._batches("add books", {self.table_name: puts}, "UnprocessedItems", self._write_batch):

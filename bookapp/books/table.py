@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import boto3
@@ -41,10 +41,12 @@ class BookTable:
         table_name: str,
         region_name: str,
         dynamodb_resource: Any | None = None,
-        on_change: Callable[[str], None] | None = None,
+        on_change: Callable[[str, Collection[str] | None], None] | None = None,
     ):
-        """`on_change(user_id)` is called after every write to a reader's items, even a failed one
-        (it may have been partly done); the app factory wires it to what keeps cached boards right."""
+        """`on_change(user_id, book_ids)` is called after every write to a reader's items, even a
+        failed one (it may have been partly done), with the ids of the books the write was about
+        (None: it may have touched any); the app factory wires it to what keeps cached boards and
+        kept libraries right."""
         self.table_name = table_name
         self.on_change = on_change
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
@@ -64,7 +66,7 @@ class BookTable:
             self._health_client.describe_table(TableName=self.table_name)
 
     def _set_count(self, user_id: str, status: Status, exact: int) -> None:
-        with self._changing(user_id), self._errors("set count"):
+        with self._changing(user_id, ()), self._errors("set count"):
             self._table.update_item(
                 Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
                 UpdateExpression="SET #count = :exact",
@@ -130,13 +132,14 @@ class BookTable:
             # Another book took one of the tags meanwhile: it stays; a count of 0 is never suggested.
 
     @contextlib.contextmanager
-    def _changing(self, user_id: str) -> Iterator[None]:
-        """Around a write to a reader's items: report the change however the write ends."""
+    def _changing(self, user_id: str, book_ids: Collection[str] | None) -> Iterator[None]:
+        """Around a write to a reader's items: report the change however the write ends. `book_ids`:
+        the books the write is about (none: only counters; None: it may touch any book)."""
         try:
             yield
         finally:
             if self.on_change is not None:
-                self.on_change(user_id)
+                self.on_change(user_id, book_ids)
 
     def _errors(self, operation: str, translate_conditional: bool = True) -> _TranslateErrors:
         return _TranslateErrors(self.table_name, operation, translate_conditional)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import bindparam, case, delete, func, select, text, update
+from sqlalchemy import String, bindparam, case, cast, delete, func, select, text, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bookapp.books.goals import Goal
 from bookapp.extensions import db
 from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake, User, utcnow
+from bookapp.users.recent_book_changes import RECENT_CHANGES_LENGTH, entry_ids
 
 
 class UsernameTaken(ValueError):
@@ -45,16 +47,33 @@ def find_by_session_token(session_token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
-def record_books_changed(user_id: int) -> None:
-    """Note that this reader's books changed: every cached board page of theirs is now stale.
+def record_books_changed(user_id: int, book_ids: Collection[str] | None) -> None:
+    """Note that this reader's books changed (`book_ids` of them; None: any): every cached board page
+    of theirs is now stale, and a kept copy of their library may read just those books again.
 
-    On a connection and transaction of its own, committed at once: the request's session is left as
-    it is, so the signed-in user it holds is not expired and loaded again after every write."""
+    One UPDATE, on a connection and transaction of its own, committed at once: the request's session
+    is left as it is, so the signed-in user it holds is not expired and loaded again after every
+    write. The entry is computed from the row as it is locked, so concurrent writes each note their
+    own revision. It is set before the revision: MySQL evaluates SET from left to right with the
+    values already assigned, SQLite and the standard with the old ones; in this order both agree."""
+    entry = " " + cast(User.books_revision + 1, String) + ":" + entry_ids(book_ids)
+    appended = func.coalesce(User.recent_book_changes, "") + entry
+    kept = case(
+        (
+            func.length(appended) > RECENT_CHANGES_LENGTH,
+            func.substr(appended, func.length(appended) - RECENT_CHANGES_LENGTH + 1, RECENT_CHANGES_LENGTH),
+        ),
+        else_=appended,
+    )
     with db.engine.begin() as connection:
         connection.execute(
             update(User)
             .where(User.id == user_id)
-            .values(books_revision=User.books_revision + 1, books_changed_at=utcnow())
+            .ordered_values(
+                (User.recent_book_changes, kept),
+                (User.books_revision, User.books_revision + 1),
+                (User.books_changed_at, utcnow()),
+            )
         )
 
 

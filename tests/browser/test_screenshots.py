@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import struct
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,17 @@ from tests.conftest import ROOT
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
-NAMES = ["login", "board-light", "board-dark", "board-mobile", "admin-users", "book-light", "book-dark", "stats"]
+NAMES = [
+    "login",
+    "board-light",
+    "board-dark",
+    "board-mobile",
+    "admin-users",
+    "book-light",
+    "book-dark",
+    "search",
+    "stats",
+]
 
 
 def screenshots_dir() -> Path:
@@ -158,6 +169,15 @@ def test_screenshots(new_page, make_user, books):
         expect(page.get_by_role("region", name="Read-throughs")).to_contain_text("Started March 1991")
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
         shoot(page, folder, f"book-{scheme}")
+
+    # A search from the board's box: a title and a book's notes matched, grouped by column.
+    page = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
+    sign_in(page, "grace")
+    page.get_by_role("searchbox", name="Search your books").fill("dark")
+    page.keyboard.press("Enter")
+    expect(page.locator(".search-snippet")).to_contain_text("riddles in the dark")
+    expect(page).to_have_url(re.compile(r"/search\?q=dark$"))
+    shoot(page, folder, "search", full_page=False)
 
     # The stats page: this year's reading, with a goal.
     today = dt.datetime.now(dt.UTC).date()
