@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from bookapp.books import Status
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate
-from tests.browser.board_helpers import shelve_reading_list
+from tests.browser.board_helpers import READING_LIST, shelve_reading_list
 from tests.browser.test_board_flow import expect_counts, sign_in
 from tests.browser.test_stats_flow import shelve_read_books
 from tests.conftest import ROOT
@@ -125,9 +125,9 @@ def shelve_a_year_of_reading(books, user_id: str, today: dt.date) -> None:
 def test_screenshots(new_page, make_user, books):
     folder = screenshots_dir()
     grace = make_user("grace", is_admin=True)
-    for username in ("ada", "margaret", "linus", "barbara"):
-        make_user(username)
+    readers = {username: make_user(username) for username in ("ada", "margaret", "linus", "barbara")}
     shelve_reading_list(books, grace.books_key)
+    shelve_reading_list(books, readers["ada"].books_key, READING_LIST[2:6])  # the admin list counts them
 
     login = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
     login.goto("/login")
@@ -147,7 +147,7 @@ def test_screenshots(new_page, make_user, books):
     # The top of the stacked columns: the first one whole, the next one starting below it.
     shoot(phone, folder, "board-mobile", height=1240)
 
-    # The admin list: one disabled account, sign-ins recorded for those who signed in.
+    # The admin list: one disabled account, sign-ins recorded for those who signed in, books per column.
     for username in ("ada", "margaret", "barbara"):
         other = new_page()
         sign_in(other, username)
@@ -157,7 +157,7 @@ def test_screenshots(new_page, make_user, books):
     admin.get_by_role("button", name="Disable linus").click()
     expect(admin.locator("#messages")).to_contain_text("“linus” is disabled.")
     admin.goto("/admin/users")  # the list without the message
-    expect(admin.get_by_text("Disabled", exact=True)).to_be_visible()
+    expect(admin.locator("tbody").get_by_text("Disabled", exact=True)).to_be_visible()
     shoot(admin, folder, "admin-users", full_page=False)
 
     # The book page: a whole record, each part with its "Edit" closed.

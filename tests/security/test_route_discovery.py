@@ -131,6 +131,9 @@ VALID_FORMS = {
     "admin.enable_user": {"confirm": "yes"},
     "admin.reset_password": {"new_password": NEW_PASSWORD},
     "admin.revoke_tokens": {"confirm": "yes"},
+    # Account 1 is the signed-in admin's own (skipped by the rules) or no account (the list again, 422).
+    "admin.confirm_bulk_action": {"user_ids": "1", "action": "disable"},
+    "admin.apply_bulk_action": {"user_ids": "1", "action": "disable"},
     "auth.access_tokens": {"name": "script", "expiry": "30", "scope": "read"},
     "auth.revoke_access_token": {"confirm": "yes"},
 }

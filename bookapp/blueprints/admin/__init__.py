@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from bookapp.blueprints.admin import routes  # noqa: E402,F401  (registers the routes)
+from bookapp.blueprints.admin import bulk_actions, routes  # noqa: E402,F401  (registers the routes)

@@ -1,9 +1,11 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from bookapp.blueprints.auth.forms import new_password_field
 from bookapp.users.accounts import USERNAME_RULE
+from bookapp.users.bulk_actions import BulkAction
 
 
 class CreateUserForm(FlaskForm):
@@ -19,3 +21,13 @@ class CreateUserForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new_password = new_password_field()
+
+
+class BulkActionForm(FlaskForm):
+    """Accounts ticked in the user list and what to do with them; sent once to ask for confirmation
+    and once more, confirmed. `list_query` carries the list's search and filters, to go back to."""
+
+    # Ids are read as numbers; which of them are accounts is the repository's to say.
+    user_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(choices=[SelectChoice(action.value, action.label) for action in BulkAction])
+    list_query = HiddenField()
