@@ -2,7 +2,9 @@
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
+from bench.latency_proxy import LatencyProxy
 from bookapp import create_app
 from bookapp.benchmark import sequential_round_trips
 from bookapp.books import Status, get_book_repository
@@ -56,3 +58,41 @@ def test_calls_that_overlap_in_time_count_as_one_round_trip():
     assert sequential_round_trips([(0, 1), (1, 2), (2, 3)]) == 3  # one after the other
     assert sequential_round_trips([(0, 4), (1, 2), (0.5, 3), (3.5, 5)]) == 1  # all sent together
     assert sequential_round_trips([(5, 6), (0, 2), (1, 3), (3, 4)]) == 3  # in any order
+
+
+def test_the_board_waits_for_one_dynamodb_round_trip_and_a_move_for_two(
+    app, database_url, make_user, dynalite, monkeypatch
+):
+    """Through a proxy that makes each DynamoDB round trip take 40 ms, the board's four reads are
+    seen overlapping, as the benchmark counts them; the move's two writes follow each other."""
+    with LatencyProxy(target_port=urlsplit(dynalite).port, latency_seconds=0.04) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", f"http://127.0.0.1:{proxy.port}")
+        bench = create_app(
+            TestingConfig,
+            {
+                "SQLALCHEMY_DATABASE_URI": database_url,
+                "BOOKS_TABLE": app.config["BOOKS_TABLE"],
+                "BENCHMARK_MODE": True,
+                "BOOKS_PAGE_SIZE": 5,
+            },
+        )
+        alice = make_user("alice")
+        with bench.app_context():
+            get_book_repository().add(alice.books_key, "Dune", "Frank Herbert", Status.NOT_STARTED, dt.date(2026, 1, 1))
+        reader = Browser(bench)
+        reader.login("alice")
+        board = reader.get("/")  # rendered: the add above changed the library
+        assert board.headers["X-DynamoDB-Requests"] == "4"
+        assert board.headers["X-DynamoDB-Sequential"] == "1"
+        assert int(board.headers["X-SQL-Statements"]) >= 1  # the signed-in user's row, at least
+        assert int(board.headers["X-Stores-Sequential"]) >= 2
+
+        card = re.search(
+            r'<form class="card-body[^>]*action="([^"]+)"[^>]*>(.*?)</form>', board.get_data(as_text=True), re.S
+        )
+        fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', card.group(2)))
+        moved = reader.post(card.group(1), {**fields, "status": "reading"}, htmx=True)
+        assert moved.status_code == 200
+        # The conditional write, then the counter (only once the write succeeded): two, in turn.
+        assert moved.headers["X-DynamoDB-Operations"] == "UpdateItem,UpdateItem"
+        assert moved.headers["X-DynamoDB-Sequential"] == "2"
