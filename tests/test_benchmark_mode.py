@@ -96,3 +96,25 @@ def test_the_board_waits_for_one_dynamodb_round_trip_and_a_move_for_two(
         # The conditional write, then the counter (only once the write succeeded): two, in turn.
         assert moved.headers["X-DynamoDB-Operations"] == "UpdateItem,UpdateItem"
         assert moved.headers["X-DynamoDB-Sequential"] == "2"
+
+
+def test_an_add_shows_the_counts_its_counter_write_answered_without_reading_them_again(app, database_url, make_user):
+    bench = create_app(
+        TestingConfig,
+        {"SQLALCHEMY_DATABASE_URI": database_url, "BOOKS_TABLE": app.config["BOOKS_TABLE"], "BENCHMARK_MODE": True},
+    )
+    make_user("alice")
+    reader = Browser(bench)
+    reader.login("alice")
+    reader.post("/books", {"title": "Dune", "author": "Frank Herbert", "status": "reading"}, htmx=True)
+    form = {"title": "Emma", "author": "Jane Austen", "status": "reading", "book_id": "01JC0000000000000000000000"}
+
+    added = reader.post("/books", form, htmx=True)
+
+    assert added.status_code == 200
+    assert added.headers["X-DynamoDB-Operations"] == "PutItem,UpdateItem"  # the book, then its counter
+    assert added.headers["X-DynamoDB-Sequential"] == "2"
+    assert 'id="count-reading" hx-swap-oob="innerHTML">2<' in added.get_data(as_text=True)
+    again = reader.post("/books", form, htmx=True)  # a double submit: the book is there already
+    assert again.headers["X-DynamoDB-Operations"] == "PutItem,GetItem,GetItem"
+    assert 'id="count-reading" hx-swap-oob="innerHTML">2<' in again.get_data(as_text=True)
