@@ -3,7 +3,8 @@
 With BENCHMARK_MODE on, every DynamoDB call asks for its consumed capacity, and each response
 carries headers saying what its request cost: `X-DynamoDB-Requests` (calls made), `X-DynamoDB-Operations`
 (their names, in the order they were sent), `X-DynamoDB-Items` (items read), `X-DynamoDB-Capacity`
-(capacity units), `X-SQL-Statements` (statements sent to the users database) and, for each store and
+(capacity units), `X-SQL-Statements` (round trips to the users database: statements, and with MariaDB the pool's
+pings, COMMITs and ROLLBACKs), `X-SQL-Operations` (their names) and, for each store and
 for both together, how many round trips the request waited for one after the other:
 `X-DynamoDB-Sequential`, `X-SQL-Sequential`, `X-Stores-Sequential`.
 Counted with botocore's event hooks and SQLAlchemy's cursor events, so the numbers are what was
@@ -12,9 +13,10 @@ concurrent reads) count as one round trip (`sequential_round_trips`)."""
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Flask, Response
@@ -82,9 +84,21 @@ class DynamoDBMeter:
 
 
 class SQLMeter:
+    """Each round trip to the users database. With PyMySQL (MariaDB, as deployed), every command the
+    driver sends, whether SQLAlchemy issues it as a statement or not: the pool's ping at checkout,
+    COMMIT, and the ROLLBACK that ends a session or resets a connection returned to the pool are
+    round trips too. With another driver (SQLite in the tests), the statements only."""
+
     def attach(self, engine: Any) -> None:
-        event.listen(engine, "before_cursor_execute", self._start)
-        event.listen(engine, "after_cursor_execute", self._end)
+        if engine.dialect.driver == "pymysql":
+            event.listen(engine, "do_connect", self._connect_metered)
+            engine.dispose()  # connections made before this would not be metered
+        else:
+            event.listen(engine, "before_cursor_execute", self._start)
+            event.listen(engine, "after_cursor_execute", self._end)
+
+    def _connect_metered(self, dialect: Any, record: Any, cargs: tuple, cparams: dict) -> Any:
+        return _metered_pymysql_connection()(*cargs, **cparams)
 
     def _start(self, connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
         connection.info["bench_started"] = time.perf_counter()  # one statement at a time per connection
@@ -93,6 +107,41 @@ class SQLMeter:
         ended = time.perf_counter()
         started = connection.info.pop("bench_started", ended)
         _record({"store": "sql", "operation": statement.split(None, 1)[0].upper(), "started": started, "ended": ended})
+
+
+def _metered_pymysql_connection() -> type:
+    """A PyMySQL connection that records each command it sends and waits for (imported here: only
+    a MariaDB app in benchmark mode needs it)."""
+    import pymysql
+
+    class MeteredConnection(pymysql.connections.Connection):
+        def query(self, sql: Any, unbuffered: bool = False) -> Any:
+            text = sql.decode(errors="replace") if isinstance(sql, bytes) else str(sql)
+            with _timed(text.split(None, 1)[0].upper() if text.strip() else "QUERY"):
+                return super().query(sql, unbuffered)
+
+        def ping(self, reconnect: bool = False) -> Any:
+            with _timed("PING"):
+                return super().ping(reconnect)
+
+        def commit(self) -> Any:
+            with _timed("COMMIT"):
+                return super().commit()
+
+        def rollback(self) -> Any:
+            with _timed("ROLLBACK"):
+                return super().rollback()
+
+    return MeteredConnection
+
+
+@contextlib.contextmanager
+def _timed(operation: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _record({"store": "sql", "operation": operation, "started": started, "ended": time.perf_counter()})
 
 
 def metering_headers(calls: list[dict[str, Any]]) -> dict[str, str]:
@@ -111,6 +160,7 @@ def metering_headers(calls: list[dict[str, Any]]) -> dict[str, str]:
         "X-DynamoDB-Capacity": f"{sum(call['capacity'] for call in dynamodb):g}",
         "X-DynamoDB-Sequential": str(sequential_round_trips(spans(dynamodb))),
         "X-SQL-Statements": str(len(sql)),
+        "X-SQL-Operations": ",".join(call["operation"] for call in sql),
         "X-SQL-Sequential": str(sequential_round_trips(spans(sql))),
         "X-Stores-Sequential": str(sequential_round_trips(spans(calls))),
     }
