@@ -234,6 +234,13 @@ class BookRepository(LibraryTransfer, Maintenance):
         `book_id` makes the add idempotent: the add form carries an id made when it was shown, so a
         double submit (double click, a retry after a network error) finds the book already there and
         returns it, instead of adding a second one."""
+        return self.add_counted(user_id, title, author, status, today, book_id)[0]
+
+    def add_counted(
+        self, user_id: str, title: str, author: str, status: Status, today: dt.date, book_id: str | None = None
+    ) -> tuple[Book, dict[Status, int] | None]:
+        """`add`, and the reader's counts after it, as the counter's write answered them (so a page
+        that shows them needs no read after the add); None when the book was there already."""
         blank = Book(
             user_id=user_id,
             book_id=book_id if book_id and is_valid_book_id(book_id) else new_book_id(),
@@ -251,9 +258,9 @@ class BookRepository(LibraryTransfer, Maintenance):
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
-                return self.get(user_id, book.book_id)  # added already, by the first of the submits
-            self._adjust_counts(user_id, {status: +1})
-        return book
+                return self.get(user_id, book.book_id), None  # added already, by the first of the submits
+            counts = self._adjust_counts(user_id, {status: +1})
+        return book, counts
 
     def save(self, book: Book, expected_version: int) -> Book:
         """Store `book`'s fields if the stored item is still at `expected_version`; a change of its

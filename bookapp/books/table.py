@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
@@ -21,10 +22,13 @@ log = logging.getLogger(__name__)
 
 # Standard retries (with backoff) and short timeouts: a hung endpoint holds a web worker for at most
 # about 2 × 3 s before the reader gets the "try again" page; DynamoDB answers in milliseconds.
+# A worker's request threads and its concurrent reads (concurrent_reads.POOL_THREADS) share the
+# client's connections: room for all of them at once, so none is opened and thrown away.
 BOTO_CONFIG = BotoConfig(
     retries={"mode": "standard", "max_attempts": 2},
     connect_timeout=2,
     read_timeout=3,
+    max_pool_connections=16,
 )
 # Tag counts changed by one UpdateItem: a tag's clause in the expression is about 14 characters
 # (`#t12 :t12, `), well within the 4 KB an update expression may be.
@@ -51,9 +55,18 @@ class BookTable:
         self.on_change = on_change
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
         self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
-        self._table = self._dynamodb.Table(table_name)
+        self._tables = threading.local()
         raw_items.register(self._dynamodb.meta.client)
         self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
+
+    @property
+    def _table(self) -> Any:
+        """The table, as a resource of this thread's own: boto3's resources are not thread-safe, its
+        clients are, so each thread's resource wraps the one client (its connections, its event hooks)."""
+        table = getattr(self._tables, "table", None)
+        if table is None:
+            table = self._tables.table = type(self._dynamodb)(client=self.client).Table(self.table_name)
+        return table
 
     @property
     def client(self) -> Any:
