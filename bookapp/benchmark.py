@@ -75,7 +75,7 @@ class DynamoDBMeter:
             {
                 "store": "dynamodb",
                 "operation": model.name,
-                "items": parsed.get("Count", 1 if "Item" in parsed else 0),
+                "items": _items_read(parsed),
                 "capacity": float(units),
                 "started": context.get("bench_started", time.perf_counter()),
                 "ended": time.perf_counter(),
@@ -188,3 +188,12 @@ def init_app(app: Flask) -> None:
     def bench_ping() -> str:
         """The cheapest response this stack can give: the ceiling the board is compared with."""
         return "pong"
+
+
+def _items_read(parsed: dict) -> int:
+    """Items an answer holds: a Query's count, a GetItem's one, a BatchGetItem's per table."""
+    if "Count" in parsed:
+        return parsed["Count"]
+    if "Responses" in parsed:
+        return sum(len(items) for items in parsed["Responses"].values())
+    return 1 if "Item" in parsed else 0
