@@ -10,6 +10,9 @@ import os
 # Elastic Beanstalk's nginx forwards to port 8000 on the instance; PORT overrides it.
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+# The web workers never change the schema (`flask db upgrade` does, in its own process): the app
+# leaves out Flask-Migrate and alembic, 11 MB a worker (bookapp/config.py).
+os.environ.setdefault("BOOKAPP_SCHEMA_COMMANDS", "0")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -25,7 +25,7 @@ from bookapp import (
 )
 from bookapp.blueprints.books.board_cache import count_books_changes
 from bookapp.config import Config
-from bookapp.extensions import csrf, db, htmx, limiter, login_manager, migrate
+from bookapp.extensions import csrf, db, htmx, limiter, login_manager
 
 
 def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -40,7 +40,12 @@ def create_app(config_class: type[Config] = Config, overrides: Mapping[str, Any]
     request_log.init_app(app)  # first, so its timer starts before any other hook can refuse a request
     hosts.init_app(app)  # next: a request for another site is refused before anything else reads it
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    if app.config["SCHEMA_COMMANDS"]:
+        # Imported here, not with the other extensions: Flask-Migrate brings alembic (about 11 MB),
+        # which the web workers, that never change the schema, do without (gunicorn.conf.py).
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     request_size.init_app(app)  # before CSRF protection, which reads the form first
     csrf.init_app(app)
     htmx.init_app(app)

@@ -33,9 +33,14 @@ class KeptPerReader(Generic[Kept]):
         self._lock = threading.Lock()
 
     def get(self, owner: Hashable, key: Hashable) -> Kept | None:
-        with self._lock:
-            kept = self._kept.get(owner)
+        kept = self.kept(owner)
         return kept[1] if kept is not None and kept[0] == key else None
+
+    def kept(self, owner: Hashable) -> tuple[Hashable, Kept] | None:
+        """The reader's kept value with the key it was made under, whatever that key is: for a
+        value that can be brought up to date from an older key."""
+        with self._lock:
+            return self._kept.get(owner)
 
     def put(self, owner: Hashable, key: Hashable, value: Kept) -> None:
         with self._lock:

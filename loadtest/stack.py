@@ -88,6 +88,13 @@ class Stack:
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer on port {self.app_port} within 30 s (see {log_path})")
 
+    def restart_app(self, log_path: Path, changes: dict[str, str]) -> None:
+        """gunicorn started again with `changes` to its environment (the benchmark's latency proxies)."""
+        if self.gunicorn:
+            stop(self.gunicorn)
+        self.environment = {**self.environment, **changes}
+        self.start_app(log_path)
+
     def __exit__(self, *_: Any) -> None:
         for service in (self.gunicorn, self.dynalite):
             if service:

@@ -294,3 +294,15 @@ def test_prune_audit_follows_audit_retention_days(app):
     result = app.test_cli_runner().invoke(args=["prune-audit"])
 
     assert "Deleted 1 audit entry older than 7 days." in result.output
+
+
+def test_a_bulk_action_through_the_user_list_leaves_each_accounts_entry_and_a_summary(app, admin, make_user):
+    ann, ben = make_user("ann"), make_user("ben")
+    boss = user_id(app, "boss")
+    forget_entries(app)
+
+    response = admin.post("/admin/users/bulk/apply", {"user_ids": [ann.id, ben.id, boss], "action": "disable"})
+
+    assert response.status_code == 303
+    assert summary(app) == [("boss", "disable", "ann"), ("boss", "disable", "ben"), ("boss", "bulk", None)]
+    assert entries(app)[-1]["detail"] == "bulk disable of 2 accounts, 1 skipped"

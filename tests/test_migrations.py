@@ -50,7 +50,7 @@ def test_upgrade_builds_the_schema_and_downgrade_removes_it(empty_database_url):
         assert {"at", "actor_name", "target_name", "action", "detail", "client"} <= audit_columns
         invitation_columns = {column["name"] for column in inspect(db.engine).get_columns("invitations")}
         assert {"secret_hash", "expires_at", "used_at", "used_by_name", "revoked_at"} <= invitation_columns
-        downgrade(revision="a7c3e91f2b64")
+        downgrade(revision="c8d2e4f6a1b3")
         assert not {"audit_entries", "invitations"} & set(inspect(db.engine).get_table_names())
         assert "api_tokens" in inspect(db.engine).get_table_names()
         downgrade(revision="base")

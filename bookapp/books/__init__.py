@@ -1,6 +1,6 @@
 """Books: the domain (model, rules) and its DynamoDB repository."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from flask import Flask, current_app
 
@@ -19,9 +19,10 @@ __all__ = [
 ]
 
 
-def init_app(app: Flask, on_change: Callable[[str], None] | None = None) -> None:
-    """Build the one repository this app uses, from configuration, at start-up. `on_change(user_id)`
-    hears of every write to a reader's books (the factory wires what keeps cached boards right)."""
+def init_app(app: Flask, on_change: Callable[[str, Collection[str] | None], None] | None = None) -> None:
+    """Build the one repository this app uses, from configuration, at start-up. `on_change(user_id,
+    book_ids)` hears of every write to a reader's books (the factory wires what keeps cached boards
+    and kept libraries right)."""
     app.extensions["book_repository"] = BookRepository(
         table_name=app.config["BOOKS_TABLE"], region_name=app.config["AWS_REGION"], on_change=on_change
     )

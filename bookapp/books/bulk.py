@@ -1,4 +1,5 @@
-"""Many books of one reader at once, for imports: read by id in batches, added in batches.
+"""Many items at once: books of one reader, for imports, read by id in batches and added in
+batches; and the column counters of many readers, for the admin's list of accounts.
 
 DynamoDB's batch requests may leave part of the work undone when the table is busy
 (`UnprocessedKeys`, `UnprocessedItems`): that part is sent again after a pause that doubles each
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bookapp.books.items import from_item, tag_count_changes, to_item
+from bookapp.books.items import COUNTS_SORT_KEY, counts_from_item, from_item, tag_count_changes, to_item
 from bookapp.books.model import Book, BooksUnavailable, Status
 from bookapp.books.table import BookTable
 
@@ -39,12 +40,27 @@ class BulkWrites(BookTable):
                 found.update((item["book_id"], from_item(item)) for item in items)
         return found
 
+    def counts_of_many(self, user_ids: Sequence[str]) -> dict[str, dict[Status, int]]:
+        """Each reader's books per column, from their counter items: one BatchGetItem for up to 100
+        readers, never a Query per reader. A reader without a counter item (no book yet) has zeros.
+        Eventually consistent (half the read units): a count a moment old is good enough for a list."""
+        counts = {user_id: counts_from_item({}) for user_id in user_ids}
+        unique = list(counts)
+        for start in range(0, len(unique), BATCH_GET_LIMIT):
+            keys = [
+                {"user_id": user_id, "book_id": COUNTS_SORT_KEY} for user_id in unique[start : start + BATCH_GET_LIMIT]
+            ]
+            request: dict[str, Any] = {self.table_name: {"Keys": keys}}
+            for items in self._batches("get counts of readers", request, "UnprocessedKeys", self._get_batch):
+                counts.update((item["user_id"], counts_from_item(item)) for item in items)
+        return counts
+
     def add_many(self, user_id: str, books: Sequence[Book]) -> None:
         """Store new books of one reader (ids that no stored book has: the caller checked with
         `get_many`), then count them in the reader's column and tag counters, one write each."""
         if not books:
             return
-        with self._changing(user_id):
+        with self._changing(user_id, [book.book_id for book in books]):
             for start in range(0, len(books), BATCH_WRITE_LIMIT):
                 puts = [{"PutRequest": {"Item": to_item(book)}} for book in books[start : start + BATCH_WRITE_LIMIT]]
                 for _ in self._batches("add books", {self.table_name: puts}, "UnprocessedItems", self._write_batch):

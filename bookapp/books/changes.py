@@ -1,9 +1,14 @@
 """One change to any part of a book at once: its title and author, its place (a move, with the board's
-rules), its facts, rating, notes, tags and progress. What the API's PATCH does.
+rules), its facts, rating, notes, tags, read-throughs and progress. What the API's PATCH does.
 
 Everything is checked before anything is written, on the book as it will be after the move (so a
 book moved to Reading can get its progress in the same change); then the move is the board's own
-(`move_book`), and the rest one conditional save. Unset fields are left as they are."""
+(`move_book`), and the rest one conditional save. Unset fields are left as they are.
+
+A whole history (`reads`) replaces the one the book has after the move: the read-through a move
+starts or ends today stays only if the history sent has it. It is applied before the facts (whose
+check of the pages against the progress must see the new history) and before `progress` (which
+then sets the open read-through's progress)."""
 
 from __future__ import annotations
 
@@ -12,7 +17,15 @@ import datetime as dt
 import unicodedata
 from decimal import Decimal
 
-from bookapp.books.editing import EditRefused, Facts, with_facts, with_notes, with_rating
+from bookapp.books.editing import (
+    EditRefused,
+    Facts,
+    ReadThroughText,
+    with_facts,
+    with_notes,
+    with_rating,
+    with_reads,
+)
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH, Book, Status
 from bookapp.books.record import RecordError, normalize_tags, parse_progress
 from bookapp.books.repository import BookRepository
@@ -32,7 +45,8 @@ KEEP = Keep()
 @dataclasses.dataclass(frozen=True)
 class BookChange:
     """What to change; every field is KEEP unless given. Numbers are as stored (None clears them);
-    `isbn` is ISBN-10 or -13 as typed; `progress` is the card's text ("120", "45%", "" to clear)."""
+    `isbn` is ISBN-10 or -13 as typed; `progress` is the card's text ("120", "45%", "" to clear);
+    `reads` is the whole history, as typed."""
 
     title: str | Keep = KEEP
     author: str | Keep = KEEP
@@ -47,6 +61,7 @@ class BookChange:
     rating: Decimal | None | Keep = KEEP
     notes: str | Keep = KEEP
     tags: tuple[str, ...] | Keep = KEEP
+    reads: tuple[ReadThroughText, ...] | Keep = KEEP
     progress: str | Keep = KEEP
 
     def sets(self, *names: str) -> bool:
@@ -110,6 +125,10 @@ def apply_change(book: Book, change: BookChange, this_year: int) -> Book:
     if not isinstance(change.author, Keep):
         author = change.author
         attempt(lambda b: dataclasses.replace(b, author=clean_title(author, "author", AUTHOR_MAX_LENGTH)))
+    if not isinstance(change.reads, Keep):
+        reads = change.reads
+        pages = book.pages if isinstance(change.pages, Keep) else change.pages
+        attempt(lambda b: with_reads(b, reads, pages))
     if change.sets(*FACT_FIELDS):
         attempt(lambda b: with_facts(b, _facts(b, change), this_year))
     if not isinstance(change.rating, Keep):

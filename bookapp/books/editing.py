@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from bookapp.books.model import Book
@@ -29,6 +29,7 @@ from bookapp.books.record import (
     normalize_tags,
     parse_format,
     parse_pages,
+    parse_progress,
     parse_rating,
     parse_series_number,
     parse_tag_list,
@@ -36,6 +37,7 @@ from bookapp.books.record import (
     tag_key,
 )
 from bookapp.books.repository import BookRepository
+from bookapp.books.status import Status
 
 T = TypeVar("T")
 
@@ -175,11 +177,14 @@ def with_tags(book: Book, add: str = "", remove: str = "") -> Book:
 @dataclasses.dataclass(frozen=True)
 class ReadThroughText:
     """A read-through as the reader typed it: how it ended (an `Outcome` value) and partial dates
-    (YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown)."""
+    (YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown). `progress` is the card's text ("120", "45%",
+    empty for none): only a whole history sent at once (`with_reads`) carries it; the page's forms
+    leave progress to the card."""
 
     outcome: str = ""
     started: str = ""
     ended: str = ""
+    progress: str = ""
 
 
 def _date(checks: _Checks, text: str, field: str) -> PartialDate | None:
@@ -230,15 +235,21 @@ def with_read_added(book: Book, text: ReadThroughText) -> Book:
     return dataclasses.replace(book, reads=newest_first([*book.reads, read]))
 
 
+def _open_read_started(checks: _Checks, text: ReadThroughText, refused_field: str) -> PartialDate | None:
+    """The start of the open read-through from what the reader typed: it has no end, since only
+    moving the book out of Reading ends it."""
+    if text.outcome.strip() not in ("", Outcome.READING.value) or text.ended.strip():
+        checks.refuse("You’re still reading this book: move it on the board to finish it or give up.", refused_field)
+    return _date(checks, text.started, "started")
+
+
 def with_read_edited(book: Book, index: int, text: ReadThroughText) -> Book:
     """The book with the read-through at `index` changed. The open one (the book is being read)
     keeps being open: only its start date can change here; moving the book on the board ends it."""
     current = _read_at(book, index)
     checks = _Checks(book)
     if current.is_open:
-        if text.outcome.strip() not in ("", Outcome.READING.value) or text.ended.strip():
-            checks.refuse("You’re still reading this book: move it on the board to finish it or give up.", "read")
-        started = _date(checks, text.started, "started")
+        started = _open_read_started(checks, text, "read")
         checks.done()
         edited = dataclasses.replace(current, started=started)
     else:
@@ -262,6 +273,57 @@ def with_read_deleted(book: Book, index: int) -> Book:
         )
     checks.done()
     return dataclasses.replace(book, reads=book.reads[:index] + book.reads[index + 1 :])
+
+
+def with_reads(book: Book, texts: Sequence[ReadThroughText], pages: int | None) -> Book:
+    """The book with its whole history replaced by `texts` (in any order: it is kept newest first).
+
+    The page's rules, over the whole list: each past read-through as one added on the page, the open
+    one as the open one edited there; one open read-through while the book is in Reading and none
+    elsewhere (moves start and end it); no more past read-throughs than a book keeps, unless it has
+    more already; progress as the card takes it, within `pages` (the pages the book will have).
+    Errors name the read-through by its place in `texts`: `reads[2].ended`."""
+    checks = _Checks(book)
+    reads: list[ReadThrough] = []
+    open_places = [place for place, text in enumerate(texts) if text.outcome.strip() == Outcome.READING.value]
+    for place, text in enumerate(texts):
+        read_checks = _Checks(book)
+        if place in open_places:
+            started = _open_read_started(read_checks, text, "ended")
+            read = ReadThrough(Outcome.READING, started=started)
+        else:
+            read = _past_read(read_checks, text)
+        progress = read_checks.value(parse_progress, text.progress, pages)
+        checks.errors += [RecordError(error.message, f"reads[{place}].{error.field}") for error in read_checks.errors]
+        if read is not None and not read_checks.errors:
+            reads.append(dataclasses.replace(read, progress=progress))
+    if book.status is not Status.READING:
+        for place in open_places:
+            checks.refuse(
+                "Only a book in Reading is being read: end this read-through (finished or did_not_finish), "
+                "or move the book to Reading too.",
+                f"reads[{place}].outcome",
+            )
+    elif not open_places:
+        checks.refuse(
+            "The book is in Reading, so its history has the read-through being read (outcome reading): "
+            "keep it, or move the book out of Reading too.",
+            "reads",
+        )
+    else:
+        for place in open_places[1:]:
+            checks.refuse(
+                "A book is read once at a time: only one read-through can be open.", f"reads[{place}].outcome"
+            )
+    past = len(texts) - len(open_places)
+    if past > MAX_READ_THROUGHS and past > sum(1 for read in book.reads if not read.is_open):
+        checks.refuse(
+            f"A book keeps up to {MAX_READ_THROUGHS} read-throughs besides the one being read, "
+            f"and these are {past}: leave some out.",
+            "reads",
+        )
+    checks.done()
+    return dataclasses.replace(book, reads=newest_first(reads))
 
 
 # -- the edits, stored ------------------------------------------------------------------------------

@@ -182,14 +182,6 @@ CARD_PROJECTION = (
     "#reads[0], finished_reads, rating, tags, pages, started_on, finished_on"
 )
 CARD_PROJECTION_NAMES = {"#reads": "reads"}
-# What the stats page counts of every book (stats.py): who, what, the read-throughs, pages and rating.
-# A Query is billed by the items' whole size whatever it asks for, but leaving out the notes and the
-# facts makes the answer a third of the size to send and parse.
-HISTORY_PROJECTION = (
-    "book_id, title, author, #status, column_rank, version, creation, #reads, finished_reads, pages, rating, "
-    "started_on, finished_on"
-)
-HISTORY_PROJECTION_NAMES = {"#reads": "reads", "#status": "status"}
 
 
 # A book's tags are stored as one string, one tag per line (a tag never holds a line break: the

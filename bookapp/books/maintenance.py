@@ -84,7 +84,7 @@ class Maintenance(BookTable):
                 break
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         item = {"user_id": user_id, "book_id": TAGS_SORT_KEY} | {tag_attribute(tag): n for tag, n in counts.items()}
-        with self._changing(user_id), self._errors("set tag counts"):
+        with self._changing(user_id, ()), self._errors("set tag counts"):
             self._table.put_item(Item=item)
 
     def restore(self, books: list[Book]) -> None:

@@ -22,8 +22,6 @@ from bookapp.books.items import (
     CARD_PROJECTION_NAMES,
     COLUMN_INDEX,
     COUNTS_SORT_KEY,
-    HISTORY_PROJECTION,
-    HISTORY_PROJECTION_NAMES,
     OPTIONAL_ATTRIBUTES,
     READER_ITEM_KEYS,
     SET_ONCE,
@@ -219,25 +217,6 @@ class BookRepository(LibraryTransfer, Maintenance):
             item = self._table.get_item(Key={"user_id": user_id, "book_id": TAGS_SORT_KEY}).get("Item", {})
         return tags_from_item(item)
 
-    def reading_histories(self, user_id: str) -> Iterator[Book]:
-        """Every book of a reader with its read-throughs, pages and rating, for counting (the stats page),
-        in no particular order: Query pages of their partition, never a Scan. Each is `card_only` (no notes
-        or facts): to change one, `get` it."""
-        query: dict[str, Any] = {
-            "KeyConditionExpression": Key("user_id").eq(user_id),
-            "ProjectionExpression": HISTORY_PROJECTION,
-            "ExpressionAttributeNames": HISTORY_PROJECTION_NAMES,
-        }
-        while True:
-            with self._errors("query reading histories"):
-                response = self._table.query(**query)
-            for item in response["Items"]:
-                if item["book_id"] not in READER_ITEM_KEYS:
-                    yield from_item({**item, "user_id": user_id}, card_only=True)
-            if "LastEvaluatedKey" not in response:
-                return
-            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
     def repair_count(self, user_id: str, status: Status, exact: int) -> None:
         """Set a column's counter to a count known to be exact (the column was read to its end).
 
@@ -255,6 +234,13 @@ class BookRepository(LibraryTransfer, Maintenance):
         `book_id` makes the add idempotent: the add form carries an id made when it was shown, so a
         double submit (double click, a retry after a network error) finds the book already there and
         returns it, instead of adding a second one."""
+        return self.add_counted(user_id, title, author, status, today, book_id)[0]
+
+    def add_counted(
+        self, user_id: str, title: str, author: str, status: Status, today: dt.date, book_id: str | None = None
+    ) -> tuple[Book, dict[Status, int] | None]:
+        """`add`, and the reader's counts after it, as the counter's write answered them (so a page
+        that shows them needs no read after the add); None when the book was there already."""
         blank = Book(
             user_id=user_id,
             book_id=book_id if book_id and is_valid_book_id(book_id) else new_book_id(),
@@ -265,16 +251,16 @@ class BookRepository(LibraryTransfer, Maintenance):
             version=1,
         )
         book = blank.moved_to(status, today) if status != Status.NOT_STARTED else blank
-        with self._changing(user_id):
+        with self._changing(user_id, (book.book_id,)):
             try:
                 with self._errors("add book", translate_conditional=False):
                     self._table.put_item(Item=to_item(book), ConditionExpression="attribute_not_exists(book_id)")
             except ClientError as error:
                 if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                     raise
-                return self.get(user_id, book.book_id)  # added already, by the first of the submits
-            self._adjust_counts(user_id, {status: +1})
-        return book
+                return self.get(user_id, book.book_id), None  # added already, by the first of the submits
+            counts = self._adjust_counts(user_id, {status: +1})
+        return book, counts
 
     def save(self, book: Book, expected_version: int) -> Book:
         """Store `book`'s fields if the stored item is still at `expected_version`; a change of its
@@ -299,7 +285,7 @@ class BookRepository(LibraryTransfer, Maintenance):
         if removed:
             update += " REMOVE " + ", ".join(f"#{name}" for name in removed)
         counts = None
-        with self._changing(book.user_id):
+        with self._changing(book.user_id, (book.book_id,)):
             response = self._update_book_as_seen(
                 "save book",
                 book.user_id,
@@ -353,7 +339,7 @@ class BookRepository(LibraryTransfer, Maintenance):
         if to_status != from_status:
             _change_reads(update, read_change(from_status, to_status), today)
         try:
-            with self._changing(user_id):
+            with self._changing(user_id, (book_id,)):
                 response = self._update_book_as_seen("move book", user_id, book_id, **update.request("ALL_NEW"))
                 book = from_item(response["Attributes"])
                 if to_status == from_status:
@@ -395,7 +381,7 @@ class BookRepository(LibraryTransfer, Maintenance):
             update.names["#pages"] = "pages"
             update.condition.append("(attribute_not_exists(#pages) OR #pages >= :page)")
         try:
-            with self._changing(user_id):
+            with self._changing(user_id, (book_id,)):
                 response = self._update_book_as_seen("set progress", user_id, book_id, **update.request("ALL_NEW"))
                 return from_item(response["Attributes"])
         except BookChanged as changed:
@@ -410,7 +396,7 @@ class BookRepository(LibraryTransfer, Maintenance):
         """Delete one book; BookNotFound when it is not this reader's."""
         if not is_valid_book_id(book_id):
             raise BookNotFound(book_id)
-        with self._changing(user_id):
+        with self._changing(user_id, (book_id,)):
             try:
                 with self._errors("delete book", translate_conditional=False):
                     response = self._table.delete_item(
@@ -432,7 +418,7 @@ class BookRepository(LibraryTransfer, Maintenance):
 
         Safe to run again after an interruption: it deletes whatever is still there."""
         deleted = 0
-        with self._changing(user_id), self._errors("delete all books"), self._table.batch_writer() as batch:
+        with self._changing(user_id, None), self._errors("delete all books"), self._table.batch_writer() as batch:
             for key in self._keys_of_user(user_id):
                 batch.delete_item(Key=key)
                 if key["book_id"] not in READER_ITEM_KEYS:

@@ -194,11 +194,16 @@ FIELDS = ("title", "author", "isbn", "tags", "notes")  # in relevance order
 
 @dataclass(frozen=True)
 class SearchEntry:
-    """One book as search sees it: its id and status, and its folded searchable fields."""
+    """One book as search sees it: its id and status, and its folded searchable fields, joined once into
+    the one text a search looks through, with where each field is in it. Fields are joined by "\n": no
+    term has a space or line break (terms are split on whitespace), so a term is found in one field,
+    never across two. Made once per book and kept, so that a corpus is rebuilt after a change by
+    sorting the kept entries again, without folding or copying any text."""
 
     book_id: str
     status: str
-    fields: dict[str, str]  # every name in FIELDS -> its folded text
+    text: str
+    bounds: tuple[tuple[int, int], ...]  # (start, end) in `text` of each name in FIELDS
 
     @classmethod
     def of(cls, book: Book) -> SearchEntry:
@@ -206,17 +211,29 @@ class SearchEntry:
         if book.card_only:
             raise ValueError("a book read for a card has no notes: search whole books")
         isbn10 = isbn10_of(book.isbn13) if book.isbn13 else None
-        return cls(
-            book_id=book.book_id,
-            status=str(book.status),
-            fields={
-                "title": fold(book.title),
-                "author": fold(book.author),
-                "isbn": fold(" ".join(filter(None, (book.isbn13, isbn10)))),
-                "tags": fold(" | ".join(book.tags)),
-                "notes": fold(book.notes),
-            },
+        fields = (
+            fold(book.title),
+            fold(book.author),
+            fold(" ".join(filter(None, (book.isbn13, isbn10)))),
+            fold(" | ".join(book.tags)),
+            # Each word once: a term is looked for inside words, never across two, so a word's second
+            # time adds nothing but length to look through and memory to keep.
+            " ".join(dict.fromkeys(fold(book.notes).split())),
         )
+        bounds, start = [], 0
+        for field in fields:
+            bounds.append((start, start + len(field)))
+            start += len(field) + 1
+        return cls(book_id=book.book_id, status=str(book.status), text="\n".join(fields), bounds=tuple(bounds))
+
+    def field(self, name: str) -> str:
+        start, end = self.bounds[FIELDS.index(name)]
+        return self.text[start:end]
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Every name in FIELDS -> its folded text."""
+        return {name: self.field(name) for name in FIELDS}
 
 
 @dataclass(frozen=True)
@@ -247,26 +264,15 @@ class SearchCorpus:
 
     def __init__(self, entries: Iterable[SearchEntry]):
         # In the order of equal relevance (title, then id): a stable sort by relevance is all a search does.
-        ordered = sorted(entries, key=lambda entry: (entry.fields["title"], entry.book_id))
+        ordered = sorted(entries, key=lambda entry: (entry.field("title"), entry.book_id))
         self._ids = [entry.book_id for entry in ordered]
         self._statuses = [entry.status for entry in ordered]
-        # One string per book with its fields joined by "\n", and where each field is in it. No term has a
-        # space or line break (terms are split on whitespace), so a term is found in one field, never across
-        # two, and in a word: the notes keep each word once, a shorter text to look through.
-        self._texts: list[str] = []
-        self._bounds: list[tuple[tuple[int, int], ...]] = []
-        for entry in ordered:
-            fields = {**entry.fields, "notes": " ".join(dict.fromkeys(entry.fields["notes"].split()))}
-            self._texts.append("\n".join(fields[name] for name in FIELDS))
-            bounds, start = [], 0
-            for name in FIELDS:
-                bounds.append((start, start + len(fields[name])))
-                start += len(fields[name]) + 1
-            self._bounds.append(tuple(bounds))
+        self._texts = [entry.text for entry in ordered]
+        self._bounds = [entry.bounds for entry in ordered]
         # The fields that order the hits, apart: scanned for every hit, so small strings are faster.
-        self._titles = [entry.fields["title"] for entry in ordered]
-        self._authors = [entry.fields["author"] for entry in ordered]
-        self._codes = [entry.fields["isbn"] + "\n" + entry.fields["tags"] for entry in ordered]
+        self._titles = [entry.field("title") for entry in ordered]
+        self._authors = [entry.field("author") for entry in ordered]
+        self._codes = [entry.field("isbn") + "\n" + entry.field("tags") for entry in ordered]
         # The last search's terms and the books that had them all: a query typed one letter further finds
         # only some of these, so it looks at them only. Replaced whole, so threads may share the corpus.
         self._last: tuple[tuple[tuple[str, ...], ...], list[int]] = ((), [])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 
 from bookapp.books.column_order import MANUAL_ORDER, ColumnSort, has_tag, sort_books
+from bookapp.books.concurrent_reads import results, start_read
 from bookapp.books.model import (
     BOARD_COLUMNS,
     Book,
@@ -47,21 +49,32 @@ def load_board(
     book of the reader (kept by the caller: no index holds another order, or a tag).
 
     A column read to its end gives its exact count; when the stored counter disagrees (a process
-    died between a book write and its counter write), the counter is healed here."""
-    counts = books.counts(user_id)
-    columns = []
-    for status in BOARD_COLUMNS:
-        sort = (sorts or {}).get(status, MANUAL_ORDER)
-        if sort.is_manual and tag is None:
-            column = books.list_column(user_id, status, page_size)
-            if column.next_cursor is None and counts[column.status] != len(column.books):
-                books.repair_count(user_id, column.status, len(column.books))
-                counts[column.status] = len(column.books)
-        else:
-            if library is None:
-                raise ValueError("a sorted or filtered column is cut from the reader's library")
-            column = arranged_column(library(), status, sort=sort, tag=tag, start=0, page_size=page_size)
-        columns.append(column)
+    died between a book write and its counter write), the counter is healed here.
+
+    The counts and the manual columns are read together (`concurrent_reads`), while this thread
+    cuts the sorted or filtered columns from the library: the board waits for about one DynamoDB
+    round trip. Any read that fails fails the board (BooksUnavailable): never a partial board."""
+    order = {status: (sorts or {}).get(status, MANUAL_ORDER) for status in BOARD_COLUMNS}
+    manual = [status for status in BOARD_COLUMNS if order[status].is_manual and tag is None]
+    if len(manual) < len(BOARD_COLUMNS) and library is None:
+        raise ValueError("a sorted or filtered column is cut from the reader's library")
+    counts_read = start_read(partial(books.counts, user_id))
+    column_reads = [start_read(partial(books.list_column, user_id, status, page_size)) for status in manual]
+    arranged = {}
+    if library is not None and len(manual) < len(BOARD_COLUMNS):
+        whole_library = list(library())
+        for status in BOARD_COLUMNS:
+            if status not in manual:
+                arranged[status] = arranged_column(
+                    whole_library, status, sort=order[status], tag=tag, start=0, page_size=page_size
+                )
+    counts, *read_columns = results([counts_read, *column_reads])
+    for column in read_columns:
+        if column.next_cursor is None and counts[column.status] != len(column.books):
+            books.repair_count(user_id, column.status, len(column.books))
+            counts[column.status] = len(column.books)
+    columns_read = {column.status: column for column in read_columns}
+    columns = [columns_read[status] if status in columns_read else arranged[status] for status in BOARD_COLUMNS]
     return Board(columns=columns, counts=counts, tag=tag)
 
 

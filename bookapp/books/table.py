@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import boto3
@@ -21,10 +22,13 @@ log = logging.getLogger(__name__)
 
 # Standard retries (with backoff) and short timeouts: a hung endpoint holds a web worker for at most
 # about 2 × 3 s before the reader gets the "try again" page; DynamoDB answers in milliseconds.
+# A worker's request threads and its concurrent reads (concurrent_reads.POOL_THREADS) share the
+# client's connections: room for all of them at once, so none is opened and thrown away.
 BOTO_CONFIG = BotoConfig(
     retries={"mode": "standard", "max_attempts": 2},
     connect_timeout=2,
     read_timeout=3,
+    max_pool_connections=16,
 )
 # Tag counts changed by one UpdateItem: a tag's clause in the expression is about 14 characters
 # (`#t12 :t12, `), well within the 4 KB an update expression may be.
@@ -41,17 +45,28 @@ class BookTable:
         table_name: str,
         region_name: str,
         dynamodb_resource: Any | None = None,
-        on_change: Callable[[str], None] | None = None,
+        on_change: Callable[[str, Collection[str] | None], None] | None = None,
     ):
-        """`on_change(user_id)` is called after every write to a reader's items, even a failed one
-        (it may have been partly done); the app factory wires it to what keeps cached boards right."""
+        """`on_change(user_id, book_ids)` is called after every write to a reader's items, even a
+        failed one (it may have been partly done), with the ids of the books the write was about
+        (None: it may have touched any); the app factory wires it to what keeps cached boards and
+        kept libraries right."""
         self.table_name = table_name
         self.on_change = on_change
         # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself, so dynalite and AWS need no code difference.
         self._dynamodb = dynamodb_resource or boto3.resource("dynamodb", region_name=region_name, config=BOTO_CONFIG)
-        self._table = self._dynamodb.Table(table_name)
+        self._tables = threading.local()
         raw_items.register(self._dynamodb.meta.client)
         self._health_client = boto3.client("dynamodb", region_name=region_name, config=HEALTH_BOTO_CONFIG)
+
+    @property
+    def _table(self) -> Any:
+        """The table, as a resource of this thread's own: boto3's resources are not thread-safe, its
+        clients are, so each thread's resource wraps the one client (its connections, its event hooks)."""
+        table = getattr(self._tables, "table", None)
+        if table is None:
+            table = self._tables.table = type(self._dynamodb)(client=self.client).Table(self.table_name)
+        return table
 
     @property
     def client(self) -> Any:
@@ -64,7 +79,7 @@ class BookTable:
             self._health_client.describe_table(TableName=self.table_name)
 
     def _set_count(self, user_id: str, status: Status, exact: int) -> None:
-        with self._changing(user_id), self._errors("set count"):
+        with self._changing(user_id, ()), self._errors("set count"):
             self._table.update_item(
                 Key={"user_id": user_id, "book_id": COUNTS_SORT_KEY},
                 UpdateExpression="SET #count = :exact",
@@ -130,13 +145,14 @@ class BookTable:
             # Another book took one of the tags meanwhile: it stays; a count of 0 is never suggested.
 
     @contextlib.contextmanager
-    def _changing(self, user_id: str) -> Iterator[None]:
-        """Around a write to a reader's items: report the change however the write ends."""
+    def _changing(self, user_id: str, book_ids: Collection[str] | None) -> Iterator[None]:
+        """Around a write to a reader's items: report the change however the write ends. `book_ids`:
+        the books the write is about (none: only counters; None: it may touch any book)."""
         try:
             yield
         finally:
             if self.on_change is not None:
-                self.on_change(user_id)
+                self.on_change(user_id, book_ids)
 
     def _errors(self, operation: str, translate_conditional: bool = True) -> _TranslateErrors:
         return _TranslateErrors(self.table_name, operation, translate_conditional)

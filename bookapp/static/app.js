@@ -255,6 +255,38 @@
     }
   });
 
+  // -- a card's buttons wait for its form's answer -------------------------------------------------
+  // While a card's own form is saved (▲/▼, progress, a move without drag and drop), its buttons are
+  // disabled, so a second click cannot send the change again with the version the first one used.
+  // One listener here rather than an hx-disabled-elt on each of the board's 60 cards: it is bytes
+  // on every card of every board.
+  function cardFormOf(detail) {
+    var elt = detail.elt;
+    return elt && elt.matches && elt.matches(".book-card > form") ? elt : null;
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var form = cardFormOf(event.detail);
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll("button:not([disabled])").forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("data-disabled-while-saved", "");
+    });
+  });
+
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = cardFormOf(event.detail);
+    if (!form) {
+      return;
+    }
+    form.querySelectorAll("button[data-disabled-while-saved]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-disabled-while-saved");
+    });
+  });
+
   // -- the add form: the reader keeps typing while an add is saved ------------------------------
   // An add's answer brings a new add form: a fresh one with a new hidden book id after a success,
   // the same one with its errors after a 422. What the reader typed since pressing Add is put back

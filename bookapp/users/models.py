@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     # a change made through one process or instance is seen by all (blueprints/books/board_cache.py).
     books_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     books_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Which books the last few of those changes touched (users/recent_book_changes.py): a process
+    # holding this reader's library from an older revision reads those books again, not every book.
+    recent_book_changes: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     # Counted up by `flask recount-books`: part of the key of every kept card of this reader, so that
     # every process renders their cards afresh after a write made outside the app, which may have
     # changed a book and left its version as it was.

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import bindparam, case, delete, func, select, text, update
+from sqlalchemy import String, bindparam, case, cast, delete, func, select, text, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from bookapp.books.goals import Goal
 from bookapp.extensions import db
+from bookapp.users.listing import AccountState, Direction, Role, UserListing, UserOrder
 from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake, User, utcnow
+from bookapp.users.recent_book_changes import RECENT_CHANGES_LENGTH, entry_ids
 
 
 class UsernameTaken(ValueError):
@@ -45,16 +48,33 @@ def find_by_session_token(session_token: str) -> User | None:
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
-def record_books_changed(user_id: int) -> None:
-    """Note that this reader's books changed: every cached board page of theirs is now stale.
+def record_books_changed(user_id: int, book_ids: Collection[str] | None) -> None:
+    """Note that this reader's books changed (`book_ids` of them; None: any): every cached board page
+    of theirs is now stale, and a kept copy of their library may read just those books again.
 
-    On a connection and transaction of its own, committed at once: the request's session is left as
-    it is, so the signed-in user it holds is not expired and loaded again after every write."""
+    One UPDATE, on a connection and transaction of its own, committed at once: the request's session
+    is left as it is, so the signed-in user it holds is not expired and loaded again after every
+    write. The entry is computed from the row as it is locked, so concurrent writes each note their
+    own revision. It is set before the revision: MySQL evaluates SET from left to right with the
+    values already assigned, SQLite and the standard with the old ones; in this order both agree."""
+    entry = " " + cast(User.books_revision + 1, String) + ":" + entry_ids(book_ids)
+    appended = func.coalesce(User.recent_book_changes, "") + entry
+    kept = case(
+        (
+            func.length(appended) > RECENT_CHANGES_LENGTH,
+            func.substr(appended, func.length(appended) - RECENT_CHANGES_LENGTH + 1, RECENT_CHANGES_LENGTH),
+        ),
+        else_=appended,
+    )
     with db.engine.begin() as connection:
         connection.execute(
             update(User)
             .where(User.id == user_id)
-            .values(books_revision=User.books_revision + 1, books_changed_at=utcnow())
+            .ordered_values(
+                (User.recent_book_changes, kept),
+                (User.books_revision, User.books_revision + 1),
+                (User.books_changed_at, utcnow()),
+            )
         )
 
 
@@ -84,9 +104,45 @@ def all_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
 
 
-def list_users(page: int, per_page: int):
-    """One page of users by username (a Flask-SQLAlchemy Pagination)."""
-    return db.paginate(select(User).order_by(User.username), page=page, per_page=per_page, error_out=False)
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def list_users(page: int, per_page: int, listing: UserListing | None = None):
+    """One page of the accounts `listing` asks for (all, by username, without one), in its order
+    (a Flask-SQLAlchemy Pagination)."""
+    listing = listing or UserListing()
+    query = select(User)
+    if listing.search:
+        # Usernames are stored in lower case; `autoescape` makes % and _ in the search plain characters.
+        query = query.where(User.username.contains(listing.search, autoescape=True))
+    if listing.role is not None:
+        query = query.where(User.is_admin.is_(listing.role is Role.ADMIN))
+    if listing.state is not None:
+        query = query.where(User.is_disabled.is_(listing.state is AccountState.DISABLED))
+    if listing.never_signed_in:
+        query = query.where(User.last_sign_in_at.is_(None))
+    return db.paginate(query.order_by(*_user_order(listing)), page=page, per_page=per_page, error_out=False)
+
+
+def _user_order(listing: UserListing) -> list:
+    def directed(column):
+        return column.desc() if listing.direction is Direction.DESCENDING else column.asc()
+
+    if listing.order is UserOrder.CREATED:
+        return [directed(User.created_at), directed(User.id)]
+    if listing.order is UserOrder.LAST_SIGN_IN:
+        # Accounts never signed in come last either way (SQLite and MySQL put NULL first when ascending).
+        return [User.last_sign_in_at.is_(None), directed(User.last_sign_in_at), User.username]
+    return [directed(User.username)]
+
+
+def get_users(user_ids: list[int]) -> list[User]:
+    """The accounts among these ids, by username (ids of no account are left out)."""
+    wanted = sorted({user_id for user_id in user_ids if 0 < user_id <= LARGEST_USER_ID})
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.username)))
 
 
 def add_user(username: str, password: str, is_admin: bool) -> User:

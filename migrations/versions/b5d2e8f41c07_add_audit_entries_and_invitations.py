@@ -1,7 +1,7 @@
 """add audit_entries (the admins' audit log) and invitations (single-use sign-up links)
 
 Revision ID: b5d2e8f41c07
-Revises: a7c3e91f2b64
+Revises: c8d2e4f6a1b3
 Create Date: 2026-11-30 16:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b5d2e8f41c07'
-down_revision = 'a7c3e91f2b64'
+down_revision = 'c8d2e4f6a1b3'
 branch_labels = None
 depends_on = None
 

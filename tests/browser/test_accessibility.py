@@ -140,7 +140,7 @@ def test_admin_and_error_pages_are_accessible(open_page, scheme, make_user, page
     page.goto("/admin/users")
     page.get_by_role("button", name="Disable carol").click()
     expect(page.locator("#messages")).to_contain_text("“carol” is disabled.")
-    expect(page.get_by_text("Disabled", exact=True)).to_be_visible()
+    expect(page.locator("tbody").get_by_text("Disabled", exact=True)).to_be_visible()
     check(page, "the users list with a disabled user", scheme)
 
     page.goto("/admin/users/new")

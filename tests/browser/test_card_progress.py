@@ -99,3 +99,29 @@ def test_typing_on_while_progress_is_saved_over_a_slow_network_keeps_what_was_ty
     field.press("Enter")
     expect(page.locator("#messages")).to_contain_text("“Dune”: page 120 of 400.")
     expect(card.get_by_role("progressbar")).to_have_attribute("value", "0.30")
+
+
+def test_a_cards_buttons_wait_for_its_answer_over_a_slow_network(page: Page, make_user, books):
+    """▲ pressed on a slow network: until the answer lands, the card's buttons are disabled (a second
+    press would send the same move again), and one move up is made; then they are back."""
+    user = make_user("alice")
+    for title in ("Emma", "Dune"):  # newest on top: Dune, then Emma
+        books.add(user.books_key, title, "Someone", Status.NOT_STARTED, TODAY)
+    sign_in(page, "alice")
+    reorders = []
+
+    def answer_late(route) -> None:
+        reorders.append(route.request.url)
+        response = route.fetch()
+        page.wait_for_timeout(800)
+        route.fulfill(response=response)
+
+    page.route(re.compile(r"/reorder$"), answer_late)
+    card = card_in(page, "not_started", "Emma")
+    up = card.get_by_role("button", name="Move up")
+    up.click()
+    expect(up).to_be_disabled()
+    expect(move_button(card, "Reading")).to_be_disabled()
+    expect(page.locator("#cards-not_started .card-title")).to_have_text(["Emma", "Dune"])
+    expect(card_in(page, "not_started", "Emma").get_by_role("button", name="Move up")).to_be_enabled()
+    assert len(reorders) == 1

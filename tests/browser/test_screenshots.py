@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from bookapp.books import Status
 from bookapp.books.reads import Outcome, ReadThrough
 from bookapp.books.record import BookFormat, PartialDate
-from tests.browser.board_helpers import shelve_reading_list
+from tests.browser.board_helpers import READING_LIST, shelve_reading_list
 from tests.browser.test_board_flow import expect_counts, sign_in
 from tests.browser.test_stats_flow import shelve_read_books
 from tests.conftest import ROOT
@@ -35,6 +35,7 @@ NAMES = [
     "audit-log",
     "book-light",
     "book-dark",
+    "search",
     "stats",
 ]
 
@@ -125,9 +126,9 @@ def shelve_a_year_of_reading(books, user_id: str, today: dt.date) -> None:
 def test_screenshots(new_page, make_user, books):
     folder = screenshots_dir()
     grace = make_user("grace", is_admin=True)
-    for username in ("ada", "margaret", "linus", "barbara"):
-        make_user(username)
+    readers = {username: make_user(username) for username in ("ada", "margaret", "linus", "barbara")}
     shelve_reading_list(books, grace.books_key)
+    shelve_reading_list(books, readers["ada"].books_key, READING_LIST[2:6])  # the admin list counts them
 
     login = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
     login.goto("/login")
@@ -147,7 +148,7 @@ def test_screenshots(new_page, make_user, books):
     # The top of the stacked columns: the first one whole, the next one starting below it.
     shoot(phone, folder, "board-mobile", height=1240)
 
-    # The admin list: one disabled account, sign-ins recorded for those who signed in.
+    # The admin list: one disabled account, sign-ins recorded for those who signed in, books per column.
     for username in ("ada", "margaret", "barbara"):
         other = new_page()
         sign_in(other, username)
@@ -157,7 +158,7 @@ def test_screenshots(new_page, make_user, books):
     admin.get_by_role("button", name="Disable linus").click()
     expect(admin.locator("#messages")).to_contain_text("“linus” is disabled.")
     admin.goto("/admin/users")  # the list without the message
-    expect(admin.get_by_text("Disabled", exact=True)).to_be_visible()
+    expect(admin.locator("tbody").get_by_text("Disabled", exact=True)).to_be_visible()
     shoot(admin, folder, "admin-users", full_page=False)
 
     # The audit log: the accounts made, linus disabled, an invitation made and accepted.
@@ -184,6 +185,15 @@ def test_screenshots(new_page, make_user, books):
         expect(page.get_by_role("region", name="Read-throughs")).to_contain_text("Started March 1991")
         expect(page.locator("html")).to_have_attribute("data-bs-theme", scheme)
         shoot(page, folder, f"book-{scheme}")
+
+    # A search from the board's box: a title and a book's notes matched, grouped by column.
+    page = new_page(viewport=DESKTOP, color_scheme="light", reduced_motion="reduce")
+    sign_in(page, "grace")
+    page.get_by_role("searchbox", name="Search your books").fill("dark")
+    page.keyboard.press("Enter")
+    expect(page.locator(".search-snippet")).to_contain_text("riddles in the dark")
+    expect(page).to_have_url(re.compile(r"/search\?q=dark$"))
+    shoot(page, folder, "search", full_page=False)
 
     # The stats page: this year's reading, with a goal.
     today = dt.datetime.now(dt.UTC).date()

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from wtforms.fields.core import UnboundField
 
 import bookapp
-from bookapp.blueprints.admin.routes import LAST_PAGE_NUMBER
+from bookapp.blueprints.admin.user_list import LAST_PAGE_NUMBER
 from bookapp.books import Status
 from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.extensions import limiter

@@ -131,6 +131,9 @@ VALID_FORMS = {
     "admin.enable_user": {"confirm": "yes"},
     "admin.reset_password": {"new_password": NEW_PASSWORD},
     "admin.revoke_tokens": {"confirm": "yes"},
+    # Account 1 is the signed-in admin's own (skipped by the rules) or no account (the list again, 422).
+    "admin.confirm_bulk_action": {"user_ids": "1", "action": "disable"},
+    "admin.apply_bulk_action": {"user_ids": "1", "action": "disable"},
     "admin.invitations": {"expiry": "7d", "note": "for Ada", "as_admin": "y"},
     "admin.revoke_invitation": {"confirm": "yes"},
     "auth.accept_invitation_page": {"username": "newbie", "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD},

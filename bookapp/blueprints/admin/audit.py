@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from bookapp.blueprints.admin import bp
-from bookapp.blueprints.admin.routes import _page_number
+from bookapp.blueprints.admin.user_list import page_number
 from bookapp.users.accounts import normalize_username
 from bookapp.users.audit import COMMAND_LINE, Action, AuditFilter, page_of_entries
 
@@ -27,7 +27,7 @@ def audit_log():
     """Who did what to which account, when and from where. There is no route that edits or deletes
     an entry: old ones go only by the operator's `flask prune-audit`."""
     audit_filter = _audit_filter()
-    page = request.args.get("page", 1, type=_page_number)
+    page = request.args.get("page", 1, type=page_number)
     pagination = page_of_entries(audit_filter, page=page, per_page=ENTRIES_PER_PAGE)
     return render_template(
         "admin/audit.html",

@@ -1,11 +1,12 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from bookapp.blueprints.auth.forms import new_password_field
 from bookapp.blueprints.form_ids import new_form_id
 from bookapp.users.accounts import USERNAME_RULE
+from bookapp.users.bulk_actions import BulkAction
 from bookapp.users.invitations import DEFAULT_EXPIRY, EXPIRY_CHOICES, NOTE_MAX_LENGTH
 
 
@@ -22,6 +23,16 @@ class CreateUserForm(FlaskForm):
 
 class ResetPasswordForm(FlaskForm):
     new_password = new_password_field()
+
+
+class BulkActionForm(FlaskForm):
+    """Accounts ticked in the user list and what to do with them; sent once to ask for confirmation
+    and once more, confirmed. `list_query` carries the list's search and filters, to go back to."""
+
+    # Ids are read as numbers; which of them are accounts is the repository's to say.
+    user_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    action = SelectField(choices=[SelectChoice(action.value, action.label) for action in BulkAction])
+    list_query = HiddenField()
 
 
 class InvitationForm(FlaskForm):

@@ -1,15 +1,17 @@
-"""Admin pages for accounts: list, create, delete, and revoke an account's access tokens."""
+"""Admin pages for one account at a time: list, create, delete, disable, and revoke its access tokens
+(the list's page is user_list.py; actions on several accounts at once, bulk_actions.py)."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from bookapp.blueprints.acting import current_actor
 from bookapp.blueprints.admin import bp
 from bookapp.blueprints.admin.forms import CreateUserForm, ResetPasswordForm
+from bookapp.blueprints.admin.user_list import list_arguments, page_number, render_user_list
 from bookapp.blueprints.books.forms import ConfirmForm
 from bookapp.books import get_book_repository
 from bookapp.extensions import login_manager
@@ -17,14 +19,10 @@ from bookapp.users import User
 from bookapp.users import repository as users
 from bookapp.users.access_tokens import revoke_all_tokens
 from bookapp.users.accounts import AccountError, create_account, delete_account, set_disabled, set_password
+from bookapp.users.listing import UserListing
 from bookapp.users.models import utcnow
 
 log = logging.getLogger(__name__)
-
-USERS_PER_PAGE = 25
-# Far more pages than any list of accounts has, and far below where the page's OFFSET would overflow
-# the database's integer (an error, where a page past the end is simply empty).
-LAST_PAGE_NUMBER = 1_000_000
 
 
 @bp.before_request
@@ -43,15 +41,6 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
-def _page_number(value: str) -> int:
-    """A page number from the URL. Anything else (not a whole number, below 1, or beyond any list)
-    raises ValueError, which `request.args.get(..., type=)` turns into the first page."""
-    page = int(value)
-    if not 1 <= page <= LAST_PAGE_NUMBER:
-        raise ValueError(f"no page {page}")
-    return page
-
-
 @bp.get("/")
 def index():
     return redirect(url_for("admin.list_users"))
@@ -59,11 +48,23 @@ def index():
 
 @bp.get("/users")
 def list_users():
-    """All accounts, a page at a time."""
-    page = request.args.get("page", 1, type=_page_number)
-    pagination = users.list_users(page=page, per_page=USERS_PER_PAGE)
-    token_counts = users.count_live_tokens([user.id for user in pagination.items], utcnow())
-    return render_template("admin/users.html", pagination=pagination, token_counts=token_counts)
+    """The accounts, a page at a time, searched, filtered and sorted as the URL asks (a GET form)."""
+    arguments = {
+        "q": request.args.get("q", ""),
+        "role": request.args.get("role", ""),
+        "state": request.args.get("state", ""),
+        "never": request.args.get("never", ""),
+        "sort": request.args.get("sort", ""),
+        "direction": request.args.get("direction", ""),
+    }
+    listing, ignored = UserListing.from_arguments(arguments)
+    page = request.args.get("page", 1, type=page_number)
+    # htmx asks for the results alone, except when it restores a page missing from its history cache.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
+    response = make_response(render_user_list(listing, page, ignored=ignored, fragment=fragment))
+    if fragment:  # the address bar shows the list's own URL, without the form's empty and default fields
+        response.headers["HX-Push-Url"] = url_for("admin.list_users", **list_arguments(listing, page))
+    return response
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -144,4 +144,8 @@ def _validated(model: type[BaseModel], validate: Callable[[], BaseModel]) -> Bas
 
 
 def _field_name(location: tuple) -> str:
-    return ".".join(str(part) for part in location) or "(body)"
+    """A field as a script names it: `reads[2].ended` (list items by their place)."""
+    name = ""
+    for part in location:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
+    return name or "(body)"

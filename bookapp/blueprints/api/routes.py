@@ -28,10 +28,13 @@ from bookapp.blueprints.api.schemas import (
     Me,
     NewBook,
     PageProgress,
+    PercentProgress,
+    ReadThroughIn,
     TokenOut,
 )
 from bookapp.books import get_book_repository
 from bookapp.books.changes import KEEP, BookChange, change_book, clean_title
+from bookapp.books.editing import ReadThroughText
 from bookapp.books.listing import list_books
 from bookapp.books.model import AUTHOR_MAX_LENGTH, TITLE_MAX_LENGTH
 from bookapp.books.record import RecordError
@@ -167,8 +170,10 @@ def change_your_book(book_id: str, body: BookChangeIn):
     """Change a book
 
     Any fields of its record, and its column: a move follows the board's rules (into Reading starts
-    a read-through today; out of it finishes, gives up or drops it). Everything is checked before
-    anything is written. A stale version answers 409 with the book as it is now."""
+    a read-through today; out of it finishes, gives up or drops it). `reads` replaces the whole
+    history of read-throughs as it stands after that move, checked as the book page checks each one;
+    send the list GET answered, changed. Everything is checked before anything is written. A stale
+    version answers 409 with the book as it is now."""
     version = _expected_version(body.version)
     change = _book_change(body)
     book = change_book(
@@ -182,6 +187,13 @@ def change_your_book(book_id: str, body: BookChangeIn):
     return book_answer(book)
 
 
+def _progress_text(progress: PageProgress | PercentProgress | None) -> str:
+    """Progress as the card's field takes it ("120", "45%"; empty for none)."""
+    if progress is None:
+        return ""
+    return str(progress.page) if isinstance(progress, PageProgress) else f"{progress.percent}%"
+
+
 def _book_change(body: BookChangeIn) -> BookChange:
     given = body.model_fields_set - {"version"}
 
@@ -191,10 +203,13 @@ def _book_change(body: BookChangeIn) -> BookChange:
     def decimal(number: float | None) -> Decimal | None:
         return Decimal(str(number)) if number is not None else None
 
-    def progress(progress) -> str:
-        if progress is None:
-            return ""
-        return str(progress.page) if isinstance(progress, PageProgress) else f"{progress.percent}%"
+    def read_through(read: ReadThroughIn) -> ReadThroughText:
+        return ReadThroughText(
+            outcome=read.outcome.value,
+            started=read.started or "",
+            ended=read.ended or "",
+            progress=_progress_text(read.progress),
+        )
 
     return BookChange(
         title=value("title"),
@@ -210,7 +225,8 @@ def _book_change(body: BookChangeIn) -> BookChange:
         rating=value("rating", decimal),
         notes=value("notes", lambda text: text or ""),
         tags=value("tags", lambda tags: tuple(tags or ())),
-        progress=value("progress", progress),
+        reads=value("reads", lambda reads: tuple(read_through(read) for read in reads)),
+        progress=value("progress", _progress_text),
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from bookapp.books.items import MAX_CURSOR_LENGTH
 from bookapp.books.model import AUTHOR_MAX_LENGTH, BOOK_ID_PATTERN, TITLE_MAX_LENGTH, Book
-from bookapp.books.reads import Outcome, ReadThrough
+from bookapp.books.reads import MAX_READ_THROUGHS, Outcome, ReadThrough
 from bookapp.books.record import (
     MAX_TAGS,
     NOTES_MAX_LENGTH,
@@ -36,15 +36,19 @@ Version = Annotated[int, Field(ge=1, le=MAX_VERSION, description="The version of
 PartialDateText = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$", examples=["2026-03"])]
 
 
+# Every model builds its validator and serializer at its first use rather than at import: a worker
+# that serves no API request does not pay for them (about 1 MB).
+
+
 class RequestModel(BaseModel):
     """A request body or query: names not defined here are refused, never ignored. (Bodies are
     validated strictly: "1" is not a number.)"""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class ResponseModel(BaseModel):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 # -- books ------------------------------------------------------------------------------------------
@@ -147,17 +151,36 @@ class NewBook(RequestModel):
     status: Status = Status.NOT_STARTED
 
 
+# Progress is sent as a page or a percentage; the other may be left out or null, so that progress
+# as a book answers it ({"page": null, "percent": 100}) can be sent back as it is.
+
+
 class PageProgress(RequestModel):
     page: int = Field(ge=0, le=PAGES_MAX, description="The page the reader is on.")
+    percent: None = None
 
 
 class PercentProgress(RequestModel):
+    page: None = None
     percent: int = Field(ge=0, le=100, description="How far the reader is, in percent.")
+
+
+class ReadThroughIn(RequestModel):
+    """One read-through, as `reads` of a book answers it: `reading` is the one under way (only in
+    Reading, with no end); dates may be a year, a month or a day, or null when unknown."""
+
+    outcome: Outcome
+    started: PartialDateText | None = None
+    ended: PartialDateText | None = Field(default=None, description="When it was finished or given up.")
+    progress: PageProgress | PercentProgress | None = Field(
+        default=None, description="Where the reader is (or stopped), within the book's pages."
+    )
 
 
 class BookChangeIn(RequestModel):
     """The fields to change; the others stay. `null` clears an optional field. A new `status` moves
-    the book as the board does (starting, finishing or giving up a read-through today)."""
+    the book as the board does (starting, finishing or giving up a read-through today); `reads`
+    replaces the history as it is after that move."""
 
     version: Version | None = Field(default=None, description="Or the `If-Match` header.")
     title: Title = None  # type: ignore[assignment]  (absent: kept; null is refused)
@@ -175,8 +198,17 @@ class BookChangeIn(RequestModel):
     tags: list[Annotated[str, StringConstraints(max_length=TAG_MAX_LENGTH)]] | None = Field(
         default=None, max_length=MAX_TAGS
     )
+    reads: list[ReadThroughIn] = Field(  # type: ignore[assignment]  (absent: kept; null is refused, [] clears)
+        default=None,
+        max_length=MAX_READ_THROUGHS + 1,
+        description=(
+            "The whole history of read-throughs, replacing the one the book has (after the move, if `status` "
+            "moves it): in Reading, exactly one with outcome `reading`; elsewhere none. Kept newest first."
+        ),
+    )
     progress: PageProgress | PercentProgress | None = Field(
-        default=None, description="A page or a percentage, while the book is in Reading; null clears it."
+        default=None,
+        description="A page or a percentage, while the book is in Reading; null clears it. Set after `reads`.",
     )
 
 

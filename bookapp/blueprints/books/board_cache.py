@@ -24,7 +24,7 @@ Rendered, not served from the cache:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 
 from flask import Flask, Response, current_app, get_flashed_messages, has_app_context, request
 from flask_login import current_user
@@ -164,19 +164,20 @@ def forget_card(book: Book) -> None:
     current_app.extensions["page_cache"].forget(_card_owner(book))
 
 
-def count_books_changes(app: Flask) -> Callable[[str], None]:
+def count_books_changes(app: Flask) -> Callable[[str, Collection[str] | None], None]:
     """The book repository's change hook: count up the reader's books revision in the users
     database, which every process and instance shares, so that none serves a board page it kept
-    from before the change."""
+    from before the change; and note which books changed, so that a kept library is brought up to
+    date by reading those alone (blueprints/books/library.py)."""
 
-    def books_changed(user_id: str) -> None:
+    def books_changed(user_id: str, book_ids: Collection[str] | None) -> None:
         if not user_id.isdigit():
             return  # not a user's partition (books_key is the user's numeric id)
         if has_app_context():
-            users.record_books_changed(int(user_id))
+            users.record_books_changed(int(user_id), book_ids)
         else:  # a script or test using the repository directly
             with app.app_context():
-                users.record_books_changed(int(user_id))
+                users.record_books_changed(int(user_id), book_ids)
 
     return books_changed
 

@@ -198,12 +198,13 @@ def add():
             return render_template("books/_add_form.html", add_form=form), 422
         return _board_html(form), 422
     books = get_book_repository()
-    book = books.add(
+    book, counts = books.add_counted(
         current_user.books_key, form.title.data, form.author.data, Status(form.status.data), _today(), form.book_id.data
     )
     flash(f"Added “{book.title}” to {book.status.label}.", "success")
     if request.htmx:
-        counts = books.counts(current_user.books_key)
+        if counts is None:  # added already (a double submit): the counts were not written now
+            counts = books.counts(current_user.books_key)
         return _answer(
             book, main="add_form", add_form=AddBookForm(formdata=None), land=_on_top_of_its_column(book), counts=counts
         )
