@@ -959,6 +959,8 @@ def measure(
     rows.extend(cold_rows(sessions, master_pid, port))
     rows.extend(sorted_column_rows(sessions, samples))
     rows.append(("peak RSS of a gunicorn worker, libraries kept", f"{worker_peak_rss_mb(master_pid):.0f} MB", "", ""))
+    # The import in workers started afresh: its own memory, not that of the libraries kept above.
+    restart_workers(master_pid, port)
     rows.extend(measure_import(Session(port, IMPORTER), sessions[1_000], verdict, worker_peak_rss_mb, master_pid))
 
     # The whole library downloaded, as /export streams it (a page of books per Query), read to its end.
