@@ -118,6 +118,13 @@ def test_a_cursor_that_no_page_made_is_a_bad_request(api):
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
 
 
+def test_a_cursor_of_other_characters_is_refused_by_its_field(api):
+    # Not URL-safe base64 as every cursor is: refused before it is decoded, however long it is.
+    response = api.get("/books", query_string={"cursor": "é" * 2000})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert "cursor" in response.get_data(as_text=True)
+
+
 def test_a_cursor_of_another_readers_column_finds_nothing(api, app, make_user):
     make_user("bob")
     bob = ApiClient(app, make_token(app, "bob"))

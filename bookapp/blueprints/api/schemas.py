@@ -131,9 +131,12 @@ class ListBooksQuery(RequestModel):
     tag: Annotated[str, StringConstraints(min_length=1, max_length=TAG_MAX_LENGTH)] | None = Field(
         default=None, description="Only books with this tag, whatever its case."
     )
-    cursor: Annotated[str, StringConstraints(min_length=1, max_length=MAX_CURSOR_LENGTH * 2)] | None = Field(
-        default=None, description="`next_cursor` of the page before."
-    )
+    # URL-safe base64, as `next_cursor` is made: a cursor of other characters is no cursor, and the
+    # pattern keeps a valid one within the request line any server in front accepts (gunicorn: 4 KB).
+    cursor: (
+        Annotated[str, StringConstraints(min_length=1, max_length=MAX_CURSOR_LENGTH * 2, pattern=r"^[A-Za-z0-9_-]+$")]
+        | None
+    ) = Field(default=None, description="`next_cursor` of the page before.")
     limit: int = Field(default=DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Books per page.")
 
 
