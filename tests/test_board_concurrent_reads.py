@@ -40,7 +40,7 @@ def test_the_concurrent_board_is_the_board_read_one_read_after_another(app, book
 def test_a_sorted_column_is_cut_from_the_library_while_the_others_are_read(app, books, make_user):
     alice = make_user("alice")
     add_library(books, alice.books_key, per_column=7)
-    library = list(books.reading_histories(alice.books_key))
+    library = list(books.all_for_user(alice.books_key, consistent=True))
     by_title = ColumnSort.parse("title", "desc")
 
     board = load_board(books, alice.books_key, 5, sorts={Status.FINISHED: by_title}, library=lambda: library)
