@@ -156,3 +156,51 @@ def test_admin_link_shows_for_admins_only(admin, reader):
 def test_new_users_sign_in_with_the_password_the_admin_set(admin, app):
     admin.post("/admin/users/new", {"username": "frank", "password": NEW_PASSWORD})
     assert Browser(app).post("/login", {"username": "frank", "password": PASSWORD}).status_code == 200
+
+
+def test_an_admin_makes_a_reader_an_admin_and_back(admin, app, make_user):
+    from tests.test_audit_log import entries
+
+    alice = make_user("alice")
+    alices_browser = Browser(app)
+    alices_browser.login("alice")
+    assert alices_browser.get("/admin/users").status_code == 403
+    board = text(alices_browser.get("/"))  # kept in the page cache from here on
+    assert 'href="/admin/' not in board
+
+    response = admin.post(f"/admin/users/{alice.id}/role", {"role": "admin"})
+    assert response.status_code == 303
+    assert "“alice” is an admin." in text(admin.get("/admin/users"))
+    assert alices_browser.get("/admin/users").status_code == 200  # at her next request, no new sign-in
+    assert 'href="/admin/' in text(alices_browser.get("/"))  # her kept board is not served again
+
+    admin.post(f"/admin/users/{alice.id}/role", {"role": "reader"})
+    assert "“alice” is a reader." in text(admin.get("/admin/users"))
+    assert alices_browser.get("/admin/users").status_code == 403
+    changes = [(entry["action"], entry["target_name"], entry["detail"]) for entry in entries(app)]
+    assert changes[-2:] == [("role-change", "alice", "to admin"), ("role-change", "alice", "to reader")]
+
+
+def test_an_admin_cannot_change_their_own_role_and_a_bad_role_is_refused(admin, app, make_user):
+    me = user_id(app, "boss")
+    admin.post(f"/admin/users/{me}/role", {"role": "reader"})
+    assert "You cannot change your own role." in text(admin.get("/admin/users"))
+    assert admin.get("/admin/users").status_code == 200  # still an admin
+    alice = make_user("alice")
+    assert admin.post(f"/admin/users/{alice.id}/role", {"role": "owner"}).status_code == 400
+    assert admin.post("/admin/users/999999/role", {"role": "admin"}).status_code == 404
+
+
+def test_the_last_active_admin_cannot_become_a_reader(app, make_user):
+    from bookapp.users.accounts import AccountError, set_role
+    from bookapp.users.audit import Actor
+
+    only_admin = make_user("boss", is_admin=True)
+    with app.app_context():
+        try:
+            set_role(Actor.command_line(), users.get_user(only_admin.id), is_admin=False)
+        except AccountError as error:
+            assert str(error) == "The last active admin cannot become a reader."
+        else:
+            raise AssertionError("the last admin became a reader")
+        assert users.get_user(only_admin.id).is_admin

@@ -138,6 +138,19 @@ def set_disabled(actor: Actor, user: User, disabled: bool) -> None:
     audit.record(actor, Action.DISABLE if disabled else Action.ENABLE, user)  # one commit with the change
 
 
+def set_role(actor: Actor, user: User, is_admin: bool) -> None:
+    """Make an account an admin, or a reader again. Takes effect at the account's next request (the
+    role is read from its row every time); its books and sessions are untouched."""
+    if actor.is_user(user):
+        raise AccountError("You cannot change your own role.")
+    if user.is_admin == is_admin:
+        return
+    if not is_admin and not user.is_disabled and repository.count_admins(active_only=True) <= 1:
+        raise AccountError("The last active admin cannot become a reader.")
+    user.is_admin = is_admin
+    audit.record(actor, Action.ROLE_CHANGE, user, detail="to admin" if is_admin else "to reader")
+
+
 def delete_account(actor: Actor, user: User, books: BookRepository) -> int:
     """Delete `user` and all of their books; returns how many books went.
 

@@ -36,6 +36,7 @@ class Action(enum.StrEnum):
     CHANGE_PASSWORD = "change-password"  # noqa: S105
     DELETE = "delete"
     REVOKE_TOKENS = "revoke-tokens"
+    ROLE_CHANGE = "role-change"
     SIGN_IN_LOCKOUT = "sign-in-lockout"
     # One summary entry for an action on several accounts; each account has its own entry beside it.
     BULK = "bulk"
@@ -56,6 +57,7 @@ ACTION_LABELS = {
     Action.CHANGE_PASSWORD: "Own password changed",
     Action.DELETE: "Account deleted",
     Action.REVOKE_TOKENS: "Access tokens revoked",
+    Action.ROLE_CHANGE: "Role changed",
     Action.SIGN_IN_LOCKOUT: "Sign-in locked",
     Action.BULK: "Bulk action",
 }

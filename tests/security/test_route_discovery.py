@@ -129,6 +129,7 @@ VALID_FORMS = {
     "admin.delete_user": {"confirm": "yes"},
     "admin.disable_user": {"confirm": "yes"},
     "admin.enable_user": {"confirm": "yes"},
+    "admin.change_role": {"role": "admin"},
     "admin.reset_password": {"new_password": NEW_PASSWORD},
     "admin.revoke_tokens": {"confirm": "yes"},
     # Account 1 is the signed-in admin's own (skipped by the rules) or no account (the list again, 422).

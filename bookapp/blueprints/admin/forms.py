@@ -25,6 +25,12 @@ class ResetPasswordForm(FlaskForm):
     new_password = new_password_field()
 
 
+class RoleForm(FlaskForm):
+    """The role a user list row's button gives its account."""
+
+    role = SelectField(choices=[SelectChoice("admin", "Admin"), SelectChoice("reader", "Reader")])
+
+
 class BulkActionForm(FlaskForm):
     """Accounts ticked in the user list and what to do with them; sent once to ask for confirmation
     and once more, confirmed. `list_query` carries the list's search and filters, to go back to."""

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from bookapp.blueprints.acting import current_actor
 from bookapp.blueprints.admin import bp
-from bookapp.blueprints.admin.forms import CreateUserForm, ResetPasswordForm
+from bookapp.blueprints.admin.forms import CreateUserForm, ResetPasswordForm, RoleForm
 from bookapp.blueprints.admin.user_list import list_arguments, page_number, render_user_list
 from bookapp.blueprints.books.forms import ConfirmForm
 from bookapp.books import get_book_repository
@@ -18,7 +18,14 @@ from bookapp.extensions import login_manager
 from bookapp.users import User
 from bookapp.users import repository as users
 from bookapp.users.access_tokens import revoke_all_tokens
-from bookapp.users.accounts import AccountError, create_account, delete_account, set_disabled, set_password
+from bookapp.users.accounts import (
+    AccountError,
+    create_account,
+    delete_account,
+    set_disabled,
+    set_password,
+    set_role,
+)
 from bookapp.users.listing import UserListing
 from bookapp.users.models import utcnow
 
@@ -127,6 +134,23 @@ def _set_disabled(user_id: int, disabled: bool):
         action = "disabled" if disabled else "enabled"
         log.info("account %s user_id=%s by admin_id=%s", action, user.id, current_user.id)
         flash(f"“{user.username}” is {action}.", "success")
+    return redirect(url_for("admin.list_users"), code=303)
+
+
+@bp.post("/users/<int:user_id>/role")
+def change_role(user_id: int):
+    """Make an account an admin (`role=admin`) or a reader (`role=reader`)."""
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        set_role(current_actor(), user, is_admin=form.role.data == "admin")
+    except AccountError as error:
+        flash(str(error), "danger")
+    else:
+        log.info("account role=%s user_id=%s by admin_id=%s", form.role.data, user.id, current_user.id)
+        flash(f"“{user.username}” is {'an admin' if user.is_admin else 'a reader'}.", "success")
     return redirect(url_for("admin.list_users"), code=303)
 
 
