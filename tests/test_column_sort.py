@@ -231,6 +231,6 @@ def test_a_sorted_column_reads_the_readers_partition_once_per_change_and_never_s
     reader.get("/")
     calls = dynamodb_calls(books)
     reader.client.get("/", headers={"Cache-Control": "no-cache"})  # rendered again: the library is kept
-    assert calls == ["GetItem", "Query", "Query"]  # the counts, and the two columns in manual order
+    assert sorted(calls) == ["GetItem", "Query", "Query"]  # the counts and the two manual columns, read together
     reader.get("/search?q=dune")  # the same kept library
     assert "Scan" not in calls and calls.count("Query") == 2
