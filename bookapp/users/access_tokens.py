@@ -80,7 +80,7 @@ def create_token(
         expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days is not None else None,
         form_id=form_id,
     )
-    if not repository.add_token(token):  # the same form, sent twice at once: the first one made it
+    if not repository.add_made_by_form(token):  # the same form, sent twice at once: the first one made it
         raise TokenAlreadyMade(repository.token_made_by_form(user.id, form_id))
     return token, secret
 

@@ -12,17 +12,6 @@ from bookapp.users.models import AuditEntry, Invitation, User
 from bookapp.users.repository import LARGEST_USER_ID, UsernameTaken
 
 
-def add(invitation: Invitation) -> bool:
-    """Store a new invitation; False when its form made one already (the unique form id decides)."""
-    db.session.add(invitation)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False
-    return True
-
-
 def made_by_form(form_id: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.form_id == form_id))
 

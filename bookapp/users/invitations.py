@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 
 from bookapp.users import audit, invitation_repository
+from bookapp.users import repository as users_repository
 from bookapp.users.accounts import checked_new_account, username_taken
 from bookapp.users.audit import Action, Actor
 from bookapp.users.models import Invitation, User
@@ -93,7 +94,7 @@ def create_invitation(
         expires_at=now + expires_in,
         form_id=form_id,
     )
-    if not invitation_repository.add(invitation):  # the same form, sent twice at once: the first made it
+    if not users_repository.add_made_by_form(invitation):  # the same form, sent twice at once: the first made it
         raise InvitationAlreadyMade(invitation_repository.made_by_form(form_id))
     audit.record(
         actor,

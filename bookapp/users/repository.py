@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from bookapp.books.goals import Goal
 from bookapp.extensions import db
 from bookapp.users.listing import AccountState, Direction, Role, UserListing, UserOrder
-from bookapp.users.models import ApiToken, ReadingGoal, SignInBrake, User, utcnow
+from bookapp.users.models import ApiToken, Invitation, ReadingGoal, SignInBrake, User, utcnow
 from bookapp.users.recent_book_changes import RECENT_CHANGES_LENGTH, entry_ids
 
 
@@ -257,9 +257,10 @@ def reload(user: User) -> None:
 # -- personal access tokens (users/access_tokens.py has the rules) ------------------------------------
 
 
-def add_token(token: ApiToken) -> bool:
-    """Store a new token; False when its form made one already (the unique form id decides)."""
-    db.session.add(token)
+def add_made_by_form(row: ApiToken | Invitation) -> bool:
+    """Store a new token or invitation; False when its form made one already (the row's unique
+    form id decides: a form sent twice at once makes one)."""
+    db.session.add(row)
     try:
         db.session.commit()
     except IntegrityError:
