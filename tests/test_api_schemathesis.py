@@ -14,11 +14,9 @@ SCHEMATHESIS_SEED=random explores further."""
 import os
 import re
 import subprocess
-import uuid
 
-from local_services import BIN, free_port, production_environment, start_gunicorn, stop, wait_for_port
-from tests.conftest import ROOT, start_dynalite
-from tests.test_gunicorn import Client
+from local_services import BIN, start_gunicorn, stop, wait_for_port
+from tests.test_gunicorn import Client, prepare_deployment
 
 ADMIN_PASSWORD = "schemathesis check passphrase 1"
 EXCLUDED_CHECKS = "positive_data_acceptance"
@@ -27,24 +25,10 @@ DEFAULT_SEED = "20261130"
 
 def test_schemathesis_finds_nothing_wrong_with_the_live_api(mariadb, tmp_path):
     _, mariadb_url = mariadb
-    dynalite_port, app_port = free_port(), free_port()
-    dynalite = start_dynalite(dynalite_port)
-    environment = production_environment(
-        database_url=mariadb_url,
-        books_table=f"books-schemathesis-{uuid.uuid4().hex[:8]}",
-        dynalite_port=dynalite_port,
-        app_port=app_port,
-    )
     # Hundreds of requests in seconds: the tool tests the API, not the limit (test_api_errors.py does).
-    environment.update(ADMIN_PASSWORD=ADMIN_PASSWORD, GUNICORN_WORKERS="2", API_RATE_LIMIT="100000 per minute")
-    for command in (["db", "upgrade"], ["create-books-table"], ["create-admin", "reader"]):
-        subprocess.run(
-            [BIN / "flask", "--app", "application", *command],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-            capture_output=True,
-        )
+    environment, dynalite, app_port = prepare_deployment(
+        mariadb_url, "schemathesis", "reader", ADMIN_PASSWORD, API_RATE_LIMIT="100000 per minute"
+    )
     gunicorn = start_gunicorn(environment, tmp_path / "gunicorn.log")
     try:
         wait_for_port(app_port, timeout=30)

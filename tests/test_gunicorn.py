@@ -45,18 +45,23 @@ class Client:
         return status, body
 
 
-def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb, tmp_path):
-    _, mariadb_url = mariadb
+def prepare_deployment(
+    mariadb_url: str, name: str, admin: str, admin_password: str, **settings: str
+) -> tuple[dict[str, str], subprocess.Popen, int]:
+    """A deployment before gunicorn starts: dynalite running, and the stores prepared by the commands
+    a deploy runs (migrations, the books table, the first admin, named `admin`). Returns gunicorn's
+    environment (production settings, two workers, `settings` on top), dynalite's process and the
+    app's port."""
     dynalite_port, app_port = free_port(), free_port()
     dynalite = start_dynalite(dynalite_port)
     environment = production_environment(
         database_url=mariadb_url,
-        books_table=f"books-gunicorn-{uuid.uuid4().hex[:8]}",
+        books_table=f"books-{name}-{uuid.uuid4().hex[:8]}",
         dynalite_port=dynalite_port,
         app_port=app_port,
     )
-    environment.update(ADMIN_PASSWORD=ADMIN_PASSWORD, GUNICORN_WORKERS="2")
-    for command in (["db", "upgrade"], ["create-books-table"], ["create-admin", "smoke"]):
+    environment.update(ADMIN_PASSWORD=admin_password, GUNICORN_WORKERS="2", **settings)
+    for command in (["db", "upgrade"], ["create-books-table"], ["create-admin", admin]):
         subprocess.run(
             [BIN / "flask", "--app", "application", *command],
             cwd=ROOT,
@@ -64,6 +69,12 @@ def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(maria
             check=True,
             capture_output=True,
         )
+    return environment, dynalite, app_port
+
+
+def test_procfile_runs_the_app_under_gunicorn_against_mariadb_and_dynalite(mariadb, tmp_path):
+    _, mariadb_url = mariadb
+    environment, dynalite, app_port = prepare_deployment(mariadb_url, "gunicorn", "smoke", ADMIN_PASSWORD)
     log_path = tmp_path / "gunicorn.log"
     gunicorn = start_gunicorn(environment, log_path)
     try:
